@@ -1,0 +1,1 @@
+"""The TagTrail application: the Flet client and the `tagtrail` command (the composition root)."""

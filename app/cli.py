@@ -1,0 +1,55 @@
+"""The `tagtrail` command: the composition root.
+
+Each subcommand lives in its own module and is imported only when it runs, so
+`tagtrail server` never loads flet and `tagtrail resolve` never loads OpenCV.
+To add a subcommand, add one line to COMMANDS (or BENCHES) naming "module:attribute".
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+# name -> "module:attribute" of a click command, imported on first use
+COMMANDS: dict[str, str] = {
+    "resolve": "app.commands.resolve:resolve",
+    "bench": "app.cli:bench",
+    "labels": "app.commands.labels:labels",
+}
+
+# `tagtrail bench NAME` -> "module:attribute" of a click command
+BENCHES: dict[str, str] = {}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported when they are asked for."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.lazy.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module_name, attr = target.split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{target} is not a click command")
+        return command
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS)
+@click.version_option(package_name="tagtrail")
+def main() -> None:
+    """TagTrail: scan, track and dispose of IT assets, offline first."""
+
+
+@click.group(cls=LazyGroup, lazy=BENCHES)
+def bench() -> None:
+    """Benchmarks anyone can rerun; each prints the figures quoted in the README."""

@@ -1,0 +1,1 @@
+"""Everything that moves data between a device and the central store."""

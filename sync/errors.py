@@ -1,0 +1,106 @@
+"""Errors of the sync package: one root for the device side, the server side and the protocol."""
+
+from __future__ import annotations
+
+
+class SyncError(Exception):
+    """Root of every error the sync package raises."""
+
+
+# ---- device side ------------------------------------------------------------------------
+
+
+class DeviceError(SyncError):
+    """Root of the errors raised on a technician's device (local store, service, engine)."""
+
+
+class DeviceDatabaseError(DeviceError):
+    """The device database cannot be opened or upgraded (e.g. written by a newer app)."""
+
+
+class InvalidInput(DeviceError):
+    """A service call with input the domain core refuses; nothing was written.
+
+    `message` is the sentence to show the technician; `cause` is the domain error behind it.
+    """
+
+    def __init__(self, message: str, cause: Exception | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.cause = cause
+
+
+class NotSignedIn(DeviceError):
+    """An operation was attempted with nobody signed in on the device."""
+
+
+class EngineAlreadyRunning(DeviceError):
+    """Another sync engine (this process or another) already holds this device database."""
+
+
+class NotEnrolled(DeviceError):
+    """The device has no token yet: it must enrol before it can sync."""
+
+
+class ServerRefused(DeviceError):
+    """The central store answered with an error the engine cannot retry its way out of."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"the central store refused the request ({status}): {message}")
+        self.status = status
+
+
+class StoreError(SyncError):
+    """Root of the central store's errors; each carries a stable code and an HTTP status."""
+
+    status = 400
+    code = "store_error"
+
+    def __init__(self, message: str, **extra: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+
+class BadRequest(StoreError):
+    status, code = 422, "invalid_request"
+
+
+class NotFound(StoreError):
+    status, code = 404, "not_found"
+
+
+class Unauthorized(StoreError):
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(StoreError):
+    status, code = 403, "forbidden"
+
+
+class TooLarge(StoreError):
+    status, code = 413, "too_large"
+
+
+class SequenceGap(StoreError):
+    """A push that skips device sequence numbers: resend from `expected_seq`."""
+
+    status, code = 409, "gap"
+
+
+class AlreadyDecided(StoreError):
+    """A decision on a conflict that another decision already closed."""
+
+    status, code = 409, "already_decided"
+
+
+class ConfigError(StoreError):
+    """A setting of the store (database URL, key file) is unusable."""
+
+    status, code = 500, "config"
+
+
+class TamperDetected(StoreError):
+    """The operation log does not match its hash chain or its signed heads."""
+
+    status, code = 500, "tampered"
