@@ -23,6 +23,18 @@ COMMANDS: dict[str, str] = {
 BENCHES: dict[str, str] = {}
 
 
+# One-line summaries for `--help`, so listing commands imports none of them.
+SUMMARIES: dict[str, str] = {
+    "resolve": "Say what scanned payloads are (typed, or piped a line each).",
+    "bench": "Benchmarks anyone can rerun.",
+    "labels": "Print asset, location and pallet labels (PDF sheets or ZPL).",
+    "server": "Run the central store (SQLite by default, PostgreSQL by URL).",
+    "scan": "Decoding: TagTrail pipeline vs raw pyzbar and zxing-cpp.",
+    "ingest": "Central store ingest rate over HTTP on loopback.",
+    "device": "Device side: scan-to-outbox latency, backlog push and pull.",
+}
+
+
 class LazyGroup(click.Group):
     """A click group whose subcommands are imported when they are asked for."""
 
@@ -32,6 +44,12 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SUMMARIES.get(name, "")) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = self.lazy.get(cmd_name)
