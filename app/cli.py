@@ -16,11 +16,18 @@ import click
 COMMANDS: dict[str, str] = {
     "resolve": "app.commands.resolve:resolve",
     "bench": "app.cli:bench",
+    "server": "app.commands.server:server",
     "labels": "app.commands.labels:labels",
+    "app": "app.commands.app_cmd:app",
+    "demo": "app.commands.demo:demo",
 }
 
 # `tagtrail bench NAME` -> "module:attribute" of a click command
-BENCHES: dict[str, str] = {}
+BENCHES: dict[str, str] = {
+    "scan": "app.commands.bench_scan:bench_scan",
+    "ingest": "app.commands.bench_ingest:bench_ingest",
+    "device": "app.commands.bench_device:bench_device",
+}
 
 
 # One-line summaries for `--help`, so listing commands imports none of them.
@@ -29,6 +36,8 @@ SUMMARIES: dict[str, str] = {
     "bench": "Benchmarks anyone can rerun.",
     "labels": "Print asset, location and pallet labels (PDF sheets or ZPL).",
     "server": "Run the central store (SQLite by default, PostgreSQL by URL).",
+    "app": "Run the device app (web mode) over a local outbox, syncing to a store.",
+    "demo": "Start a demo store and the app on http://127.0.0.1:8550.",
     "scan": "Decoding: TagTrail pipeline vs raw pyzbar and zxing-cpp.",
     "ingest": "Central store ingest rate over HTTP on loopback.",
     "device": "Device side: scan-to-outbox latency, backlog push and pull.",

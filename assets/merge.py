@@ -228,8 +228,8 @@ class AssetFold(_Fold):
                 args.parent,
             )
             return
-        first = self._register_args.get(s.register_op or "")
-        if first is None or first.same_asset(args):
+        first = self._first_claim()
+        if first.same_asset(args):
             self.result.effects[op.op_id] = MERGED
             return
         self.raise_conflict(
@@ -238,12 +238,10 @@ class AssetFold(_Fold):
             (Side(s.register_op or "", first.serial), Side(op.op_id, args.serial)),
         )
 
-    @property
-    def _register_args(self) -> dict[str, RegisterArgs]:
-        # The first claim's identity, rebuilt from state (folds may resume from a snapshot).
+    def _first_claim(self) -> RegisterArgs:
+        # Rebuilt from state rather than kept aside, so a fold resumed from a snapshot agrees.
         s = self.state
-        first = RegisterArgs(serial=s.serial, make=s.make, model=s.model, category=s.category)
-        return {s.register_op or "": first}
+        return RegisterArgs(serial=s.serial, make=s.make, model=s.model, category=s.category)
 
     def _observe(self, op: Operation) -> None:
         args: ObserveArgs = op.args

@@ -104,3 +104,24 @@ class TamperDetected(StoreError):
     """The operation log does not match its hash chain or its signed heads."""
 
     status, code = 500, "tampered"
+
+
+class ServerUnreachable(DeviceError):
+    """The central store could not be reached or answered 5xx/429: retry later with backoff."""
+
+
+class PushGap(DeviceError):
+    """Push answered 409: the store expects the device's operations from `expected_seq`."""
+
+    def __init__(self, expected_seq: int, acked_through: int) -> None:
+        super().__init__(f"the central store expects operations from #{expected_seq}")
+        self.expected_seq = expected_seq
+        self.acked_through = acked_through
+
+
+class BatchTooLarge(DeviceError):
+    """Push answered 413: send a smaller batch."""
+
+
+class ResnapshotRequired(DeviceError):
+    """The store no longer keeps changes from this device's cursor: pull from the start."""

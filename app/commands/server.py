@@ -1,0 +1,138 @@
+"""`tagtrail server`: run the central store, migrate it, verify its log, bootstrap an admin."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import func, select
+
+from sync.errors import StoreError
+from sync.server import tables as t
+from sync.server.bootstrap import create_admin
+from sync.server.db import reading
+from sync.server.demo import DEMO_PEOPLE, DEMO_PINS, seed
+from sync.server.migrate import current_revision
+from sync.server.serve import serve_forever
+from sync.server.settings import Settings
+from sync.server.store import Store
+from sync.server.verify import verify as run_verify
+
+
+def _settings(db: str | None, key_file: Path | None) -> Settings:
+
+    values: dict[str, object] = {}
+    if db:
+        values["db_url"] = db
+    if key_file:
+        values["key_file"] = key_file
+    return Settings(**values)  # type: ignore[arg-type]  # only the given fields
+
+
+def _open(db: str | None, key_file: Path | None, migrate_now: bool = True) -> Store:
+
+    settings = _settings(db, key_file)
+    try:
+        return Store.open(settings, migrate_now=migrate_now)
+    except StoreError as exc:
+        raise click.ClickException(exc.message) from exc
+
+
+_db = click.option("--db", help="database URL (default: a SQLite file in ~/.tagtrail)")
+_key = click.option(
+    "--key-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Ed25519 key that signs chain heads, kept off the database",
+)
+
+
+@click.group(invoke_without_command=True)
+@_db
+@_key
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8470, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="seed an empty store with demo people and assets")
+@click.pass_context
+def server(
+    ctx: click.Context,
+    *,
+    db: str | None,
+    key_file: Path | None,
+    host: str,
+    port: int,
+    demo: bool,
+) -> None:
+    """Run the central store every device syncs to (migrates the database first)."""
+    ctx.ensure_object(dict)
+    ctx.obj.update(db=db, key_file=key_file)
+    if ctx.invoked_subcommand is not None:
+        return
+
+    store = _open(db, key_file)
+    if demo:
+        with store.engine.connect() as conn:
+            people = conn.execute(select(func.count()).select_from(t.users)).scalar()
+        if people:
+            click.echo("The store already has people: not seeding demo data.")
+        else:
+            result = seed(store)
+            click.echo(
+                f"Demo store seeded: {result.operations} operations, "
+                f"{result.conflicts} conflicts to review."
+            )
+            for username, name, role in DEMO_PEOPLE:
+                click.echo(f"  {role:<11} {username:<6} PIN {DEMO_PINS[username]}  ({name})")
+            click.echo(f"Enrol a device with this one-time code: {result.enrolment_code}")
+    click.echo(f"TagTrail central store on http://{host}:{port}  (API docs: /docs)")
+    serve_forever(store, host, port)
+
+
+@server.command()
+@click.pass_context
+def migrate(ctx: click.Context) -> None:
+    """Bring the database schema to the latest migration."""
+
+    store = _open(ctx.obj["db"], ctx.obj["key_file"])
+    click.echo(f"Database at revision {current_revision(store.engine)}.")
+
+
+@server.command()
+@click.pass_context
+def verify(ctx: click.Context) -> None:
+    """Recompute the operation log's hash chain and check the signed heads."""
+
+    store = _open(ctx.obj["db"], ctx.obj["key_file"])
+    with reading(store.engine) as conn:
+        report = run_verify(conn, store)
+    if report.ok:
+        click.echo(f"The log is intact: {report.entries} entries, chain and signed heads match.")
+        return
+    click.echo(f"The log has been tampered with ({report.entries} entries read):", err=True)
+    for problem in report.problems:
+        click.echo(f"  - {problem}", err=True)
+    sys.exit(1)
+
+
+@server.group()
+def admin() -> None:
+    """Bootstrap and manage people from the command line."""
+
+
+@admin.command("create")
+@click.option("--username", required=True)
+@click.option("--pin", required=True, help="4 or more digits")
+@click.option("--name", "display_name", default=None)
+@click.pass_context
+def admin_create(ctx: click.Context, username: str, pin: str, display_name: str | None) -> None:
+    """Create an admin and print a one-time code that enrols a first device."""
+
+    if len(pin) < 4:
+        raise click.BadParameter("a PIN has at least 4 characters", param_hint="--pin")
+    store = _open(ctx.obj["db"], ctx.obj["key_file"])
+    try:
+        user, code = create_admin(store, username, pin, display_name)
+    except StoreError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Admin {user.username} created.")
+    click.echo(f"One-time enrolment code (valid 24 h): {code}")

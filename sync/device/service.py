@@ -1,0 +1,445 @@
+"""The service API the UI calls, in business verbs.
+
+Each verb checks its input through the domain core, then in ONE write transaction issues the
+next gapless `device_seq` and clock stamp, folds the operation onto the optimistic view and
+appends it to the outbox. Bad input raises `InvalidInput` with a sentence for the technician
+and writes nothing. The UI never sees SQL: it gets `Recorded` and `TargetView` objects back.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from assets.conflicts import Conflict
+from assets.errors import AssetsError, InvalidOperation
+from assets.merge import DEFAULT_RULES, AssetState, MergeRules, PalletState
+from assets.operations import Operation, build_operation, parse_key
+from sync.device import cache, clock, outbox, people, view
+from sync.device.database import DeviceDatabase
+from sync.device.outbox import OutboxRow
+from sync.device.state import load_state, save_state
+from sync.errors import InvalidInput, NotSignedIn
+
+# Field names of the domain core, in the words on the screen.
+_FIELD_LABELS = {
+    "target": "Tag",
+    "args.location": "Location",
+    "args.grade": "Grade",
+    "args.to": "New status",
+    "args.pallet": "Pallet",
+    "args.seal_number": "Seal number",
+    "args.gross": "Gross weight",
+    "args.tare": "Tare weight",
+    "args.from": "Handed over by",
+    "args.to_holder": "Handed to",
+    "args.signed_by": "Signed by",
+    "args.parent": "Parent asset",
+    "args.outcome": "Outcome",
+    "args.weight": "Weight",
+    "args.value": "Value",
+    "args.method": "Sanitization method",
+    "expects.status": "Current status",
+}
+
+RESOLVE_ROLES = frozenset({"supervisor", "admin"})
+
+
+def _system_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def readable(exc: AssetsError) -> str:
+    """A domain error as one sentence a technician can act on."""
+    if isinstance(exc, InvalidOperation):
+        label = _FIELD_LABELS.get(exc.field, exc.field.removeprefix("args.").replace("_", " "))
+        return f"{label[:1].upper()}{label[1:]}: {exc.message}"
+    return str(exc)
+
+
+def _key(kind: str, tag: str) -> str:
+    """`TA-0001234-K` or `asset:TA-0001234-K` -> the checked target key."""
+    text = tag.strip() if isinstance(tag, str) else tag
+    if isinstance(text, str) and not text.startswith(f"{kind}:"):
+        text = f"{kind}:{text}"
+    try:
+        return parse_key(text, "target", kind)
+    except InvalidOperation as exc:
+        raise InvalidInput(f"That {kind} tag cannot be used: {exc.message}", exc) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What a verb returns: the operation written, its outbox row and the new optimistic state."""
+
+    op: Operation
+    row: OutboxRow
+    effect: str  # what the local fold made of it: applied / merged / flagged / no_effect
+    note: str | None  # why it had no effect, if so
+    state: AssetState | PalletState | None
+    conflicts: tuple[Conflict, ...]  # conflicts this operation raised locally
+
+    @property
+    def device_seq(self) -> int:
+        return self.op.device_seq
+
+
+ExpectsFn = Callable[[Connection, Any], Mapping[str, str | None]]
+
+
+class DeviceService:
+    """Business verbs over one device database. Safe to call from any thread."""
+
+    def __init__(
+        self,
+        db: DeviceDatabase,
+        *,
+        now_ms: Callable[[], int] = _system_ms,
+        rules: MergeRules = DEFAULT_RULES,
+        on_recorded: Callable[[Recorded], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.now_ms = now_ms
+        self.rules = rules
+        # The sync engine listens here to push soon after a change (debounced on its side).
+        self.on_recorded = on_recorded
+
+    # ---- people -----------------------------------------------------------------------
+
+    def remember_person(
+        self,
+        name: str,
+        display_name: str,
+        role: str,
+        token: str | None = None,
+        token_expires: str | None = None,
+    ) -> people.Person:
+        """Record a person who signed in (checked by the store) and make them current."""
+        with self.db.write() as conn:
+            return people.remember(
+                conn,
+                name,
+                display_name=display_name,
+                role=role,
+                token=token,
+                token_expires=token_expires,
+                now_ms=self.now_ms(),
+            )
+
+    def switch_person(self, name: str) -> people.Person:
+        """Sign in again, offline, as someone who signed in on this device before."""
+        with self.db.write() as conn:
+            person = people.find(conn, name)
+            if person is None:
+                raise NotSignedIn(
+                    f"{name} has not signed in on this device yet: sign in once while online"
+                )
+            save_state(conn, actor=name)
+            return person
+
+    def sign_out(self) -> None:
+        with self.db.write() as conn:
+            save_state(conn, actor=None)
+
+    def current_person(self) -> people.Person | None:
+        with self.db.read() as conn:
+            try:
+                return people.current(conn)
+            except NotSignedIn:
+                return None
+
+    def people(self) -> list[people.Person]:
+        with self.db.read() as conn:
+            return people.everyone(conn)
+
+    # ---- reading ----------------------------------------------------------------------
+
+    def asset(self, tag: str) -> view.TargetView[AssetState]:
+        """The optimistic view of an asset: the store's state with this device's changes on top."""
+        with self.db.read() as conn:
+            return view.asset_view(conn, _key("asset", tag), self.rules)
+
+    def pallet(self, tag: str) -> view.TargetView[PalletState]:
+        with self.db.read() as conn:
+            return view.pallet_view(conn, _key("pallet", tag), self.rules)
+
+    def custodian(self, key: str) -> str | None:
+        with self.db.read() as conn:
+            return view.custodian_of(conn, key, self.rules)
+
+    def open_conflicts(self) -> list[dict[str, Any]]:
+        """Conflicts pulled from the store that are still open (ConflictView dicts)."""
+        with self.db.read() as conn:
+            return cache.open_conflicts(conn)
+
+    def locations(self, site: str | None = None) -> list[str]:
+        """Locations the store knows (to pick from when a location tag will not scan)."""
+        with self.db.read() as conn:
+            return cache.known_locations(conn, site)
+
+    def rejected(self) -> list[OutboxRow]:
+        """Operations the store refused, each with its reason (newest first)."""
+        with self.db.read() as conn:
+            return outbox.rejected(conn)
+
+    def outbox_counts(self) -> dict[str, int]:
+        with self.db.read() as conn:
+            return outbox.counts(conn)
+
+    # ---- the verbs --------------------------------------------------------------------
+
+    def observe(self, tag: str, location: str) -> Recorded:
+        """A scan of an asset at a location (an audit, or a move when the location is new)."""
+        return self._record("observe", _key("asset", tag), {"location": location})
+
+    def move(self, tag: str, to_location: str) -> Recorded:
+        return self.observe(tag, to_location)
+
+    def grade(
+        self, tag: str, grade: str, *, letter: str | None = None, notes: str | None = None
+    ) -> Recorded:
+        args: dict[str, object] = {"grade": grade}
+        if letter:
+            args["letter"] = letter
+        if notes:
+            args["notes"] = notes
+        return self._record(
+            "assess",
+            _key("asset", tag),
+            args,
+            lambda _conn, state: {"grade_op": state.grade_op},
+        )
+
+    def transition(self, tag: str, to: str, *, reason: str | None = None) -> Recorded:
+        args: dict[str, object] = {"to": to}
+        if reason:
+            args["reason"] = reason
+        return self._record(
+            "transition", _key("asset", tag), args, lambda _c, state: {"status": state.status}
+        )
+
+    def load(self, tag: str, pallet: str) -> Recorded:
+        return self._record(
+            "load",
+            _key("asset", tag),
+            {"pallet": _key("pallet", pallet)},
+            lambda _c, state: {"pallet": state.pallet},
+        )
+
+    def unload(self, tag: str, pallet: str) -> Recorded:
+        return self._record(
+            "unload",
+            _key("asset", tag),
+            {"pallet": _key("pallet", pallet)},
+            lambda _c, state: {"pallet": state.pallet},
+        )
+
+    def seal(
+        self,
+        pallet: str,
+        seal_number: str,
+        gross: Mapping[str, str],
+        tare: Mapping[str, str],
+        manifest: Sequence[str] | None = None,
+    ) -> Recorded:
+        """Close a pallet. The manifest defaults to what this device believes is on it."""
+        key = _key("pallet", pallet)
+        if manifest is None:
+            manifest = sorted(self.pallet(key).state.manifest)
+        args = {
+            "seal_number": seal_number,
+            "gross": dict(gross),
+            "tare": dict(tare),
+            "manifest": [_key("asset", tag) for tag in manifest],
+        }
+        return self._record("seal", key, args)
+
+    def confirm_pallet(self, pallet: str, scanned: Sequence[str]) -> Recorded:
+        """The crew's scan of a pallet's contents, checked against its manifest by the fold."""
+        scanned_keys = [_key("asset", tag) for tag in scanned]
+        return self._record("confirm", _key("pallet", pallet), {"scanned": scanned_keys})
+
+    def receive(
+        self,
+        pallet: str,
+        seal_number: str,
+        gross: Mapping[str, str],
+        facility: str,
+        scanned: Sequence[str] | None = None,
+    ) -> Recorded:
+        args: dict[str, object] = {
+            "seal_number": seal_number,
+            "gross": dict(gross),
+            "facility": facility,
+        }
+        if scanned is not None:
+            args["scanned"] = [_key("asset", tag) for tag in scanned]
+        return self._record("receive", _key("pallet", pallet), args)
+
+    def hand_off(
+        self,
+        target: str,
+        to_holder: str,
+        signed_by: str,
+        *,
+        from_holder: str | None = None,
+        signature: str | None = None,
+    ) -> Recorded:
+        """Pass custody of an asset or pallet (`asset:...`/`pallet:...`; a bare tag is an asset).
+        `from_holder` defaults to whoever holds it now on this device's view."""
+        key = target if target.startswith("pallet:") else _key("asset", target)
+        if key.startswith("pallet:"):
+            key = _key("pallet", key)
+        with self.db.read() as conn:
+            current = view.custodian_of(conn, key, self.rules)
+        giver = from_holder or current
+        if giver is None:
+            raise InvalidInput(
+                "Nobody holds this yet: say who hands it over (e.g. site:DAL1 or person:alice)"
+            )
+        args: dict[str, object] = {"from": giver, "to": to_holder, "signed_by": signed_by}
+        if signature:
+            args["signature"] = signature
+        return self._record("handoff", key, args, lambda _c, _s: {"custodian": current})
+
+    def claim_tag(
+        self,
+        tag: str,
+        *,
+        serial: str | None = None,
+        make: str | None = None,
+        model: str | None = None,
+        category: str = "other",
+        data_bearing: bool = False,
+        storage_serials: Sequence[str] = (),
+        parent: str | None = None,
+    ) -> Recorded:
+        """Register a new asset, or claim a pre-printed tag for a device not yet tagged."""
+        args: dict[str, object] = {"category": category, "data_bearing": data_bearing}
+        for name, value in (("serial", serial), ("make", make), ("model", model)):
+            if value:
+                args[name] = value
+        if storage_serials:
+            args["storage_serials"] = list(storage_serials)
+        if parent:
+            args["parent"] = _key("asset", parent)
+        return self._record("register", _key("asset", tag), args)
+
+    def sanitize(
+        self,
+        tag: str,
+        storage_serial: str,
+        method: str,
+        tool: str,
+        *,
+        verified: bool,
+        performed_by: str,
+        performed_at: str,
+    ) -> Recorded:
+        args: dict[str, object] = {
+            "storage_serial": storage_serial,
+            "method": method,
+            "tool": tool,
+            "verified": verified,
+            "performed_by": performed_by,
+            "performed_at": performed_at,
+        }
+        return self._record("sanitize", _key("asset", tag), args)
+
+    def dispose(
+        self,
+        tag: str,
+        outcome: str,
+        *,
+        weight: Mapping[str, str] | None = None,
+        value: Mapping[str, str] | None = None,
+        commodity: str | None = None,
+        certificate: str | None = None,
+    ) -> Recorded:
+        args: dict[str, object] = {"outcome": outcome}
+        if weight is not None:
+            args["weight"] = dict(weight)
+        if value is not None:
+            args["value"] = dict(value)
+        if commodity:
+            args["commodity"] = commodity
+        if certificate:
+            args["certificate"] = certificate
+        return self._record("dispose", _key("asset", tag), args)
+
+    def decide_conflict(
+        self,
+        conflict_id: str,
+        choice: str,
+        *,
+        value: Mapping[str, str] | None = None,
+        note: str | None = None,
+    ) -> Recorded:
+        """A supervisor's decision on a conflict this device has pulled."""
+        with self.db.read() as conn:
+            person = people.current(conn)
+            known = cache.cached_conflict(conn, conflict_id)
+        if person.role not in RESOLVE_ROLES:
+            raise InvalidInput(
+                f"Only a supervisor can decide conflicts; {person.name} is a {person.role}"
+            )
+        if known is None:
+            raise InvalidInput(f"Conflict {conflict_id[:40]} is not on this device: sync first")
+        args: dict[str, object] = {
+            "conflict_id": conflict_id,
+            "on": known["target"],
+            "choice": choice,
+        }
+        if value:
+            args["value"] = dict(value)
+        if note:
+            args["note"] = note
+        return self._record("resolve", f"conflict:{conflict_id}", args)
+
+    # ---- the one write path -------------------------------------------------------------
+
+    def _record(
+        self,
+        kind: str,
+        target: str,
+        args: Mapping[str, object],
+        expects: ExpectsFn | None = None,
+    ) -> Recorded:
+        with self.db.write() as conn:
+            state = load_state(conn)
+            if state.actor is None:  # set only by signing in, so the person is known here
+                raise NotSignedIn("nobody is signed in on this device: sign in first")
+            actor = state.actor
+            fold_key = str(args["on"]) if kind == "resolve" else target
+            fold, _pending, _known = view.fold_for(conn, fold_key, self.rules)
+            seq = state.last_seq + 1
+            stamp = clock.clock_from(state, self.now_ms).tick()
+            try:
+                op = build_operation(
+                    op_id=str(uuid.uuid4()),
+                    device_id=self.db.device_id,
+                    device_seq=seq,
+                    hlc=stamp,
+                    actor=actor,
+                    kind=kind,
+                    target=target,
+                    args=args,
+                    expects=expects(conn, fold.state) if expects else None,
+                )
+            except AssetsError as exc:
+                # Leaving the block by an exception rolls back: nothing is written.
+                raise InvalidInput(readable(exc), exc) from exc
+            before = set(fold.conflicts)
+            effect = fold.apply(op)
+            row = outbox.append(conn, op, self.now_ms())
+            save_state(conn, last_seq=seq, hlc_last=str(stamp))
+        raised = tuple(c for cid, c in fold.conflicts.items() if cid not in before)
+        recorded = Recorded(op, row, effect, fold.result.notes.get(op.op_id), fold.state, raised)
+        if self.on_recorded is not None:
+            self.on_recorded(recorded)
+        return recorded

@@ -1,0 +1,376 @@
+"""The wire schemas of sync: what a device and the central store say to each other.
+
+Shared by the device side (sync/device/) and the server side (sync/server/), so both are checked
+against one definition. Names here are a contract: add fields, never rename them.
+
+Conventions:
+- Every call sends `Authorization: Bearer <device token>`; every call except enrolment and
+  sign-in also sends `X-TagTrail-Person: <person token>` (the person signed in on the device).
+- An operation travels in the domain core's wire form (`assets.operations.Operation.to_dict()`).
+  Only the envelope fields the store needs to place an operation in its device's sequence
+  (`op_id`, `device_id`, `device_seq`, `schema`) and the JSON types of the others are checked
+  here: anything else that is wrong with an operation is answered per operation (`rejected`),
+  so one bad operation never fails its batch.
+- A pull cursor is an opaque string: store it and send it back; never compute with it.
+- Errors come back as `ErrorBody` (`error` is a stable code, `message` is for people).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+API_PREFIX = "/v1"
+DEVICE_TOKEN_HEADER = "Authorization"  # value: "Bearer <device token>"
+PERSON_TOKEN_HEADER = "X-TagTrail-Person"
+DEFAULT_BATCH_SIZE = 500  # what a device sends per push; it halves on 413
+DEFAULT_PULL_LIMIT = 500
+MAX_PULL_LIMIT = 5000
+
+Role = Literal["technician", "crew", "supervisor", "admin"]
+ROLES: tuple[str, ...] = ("technician", "crew", "supervisor", "admin")
+
+# Per-operation verdicts of a push. `flagged` = applied and raised (or joined) a conflict.
+OpStatus = Literal["applied", "duplicate", "flagged", "rejected"]
+# Why an operation was rejected (OpResult.code):
+REJECT_INVALID = "invalid"  # the domain core refused it (field named in the reason)
+REJECT_QUARANTINED = "quarantined"  # unknown kind or newer schema: kept, not applied
+REJECT_SEQ_REUSED = "seq_reused"  # device_seq already used by another op_id
+REJECT_WRONG_DEVICE = "wrong_device"  # op's device_id is not the pushing device
+REJECT_ACTOR = "actor"  # actor is not a person signed in on this device
+REJECT_ROLE = "role"  # the actor's role may not record this kind (e.g. resolve)
+REJECT_DECIDED = "already_decided"  # a decision on a conflict another decision closed
+
+ConflictStatus = Literal["open", "decided", "withdrawn"]
+EntityKind = Literal["asset", "pallet", "location", "conflict"]
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class ErrorBody(Wire):
+    """Every error response: a stable code, a readable message, and optional specifics."""
+
+    model_config = ConfigDict(extra="allow")
+    error: str
+    message: str
+
+
+class Problem(Wire):
+    where: str  # e.g. "body.ops.3.device_seq"
+    message: str
+
+
+class ValidationErrorBody(ErrorBody):
+    problems: list[Problem] = []
+
+
+class GapErrorBody(ErrorBody):
+    """409 on push: the batch does not start where the store expects; resend from expected_seq."""
+
+    expected_seq: int
+    acked_through: int
+
+
+class AlreadyDecidedBody(ErrorBody):
+    """409 on decide: the conflict was closed by another decision (the one that won)."""
+
+    conflict_id: str
+    decided_by: str  # op_id of the winning decision
+    decided_actor: str | None = None
+
+
+# ---- operations and push ------------------------------------------------------------------
+
+
+class WireOperation(BaseModel):
+    """One operation as a device sends it (see assets.operations for the per-kind rules)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    op_id: str = Field(min_length=1, max_length=64)
+    device_id: str = Field(min_length=1, max_length=64)
+    device_seq: int = Field(ge=1)
+    hlc: str = Field(max_length=120)
+    actor: str = Field(max_length=120)
+    kind: str = Field(max_length=40)
+    target: str = Field(max_length=200)
+    args: dict[str, Any] = {}
+    expects: dict[str, str | None] | None = None
+    schema_version: int = Field(alias="schema", ge=1)
+
+    def to_wire(self) -> dict[str, Any]:
+        """The dict the domain core parses (`schema` under its wire name, extras kept)."""
+        return self.model_dump(by_alias=True, exclude_none=False)
+
+
+class PushRequest(Wire):
+    device_id: str = Field(min_length=1, max_length=64)
+    ops: list[WireOperation]
+
+
+class OpResult(Wire):
+    op_id: str
+    device_seq: int
+    status: OpStatus
+    code: str | None = None  # for rejected: one of the REJECT_* codes
+    reason: str | None = None  # for rejected, or a note on an op that had no effect
+    position: int | None = None  # its place in the operation log, when it was appended
+    conflicts: list[str] = []  # ids of the conflicts this op raised or is a side of
+
+
+class SignedHead(Wire):
+    """A signed chain head: the log up to `position` hashes to `hash` (hex)."""
+
+    partition: str
+    position: int
+    hash: str
+    signature: str  # Ed25519 over head_message(), hex
+    key_id: str
+    signed_at: str
+
+
+def head_message(partition: str, position: int, hash_hex: str) -> bytes:
+    """The exact bytes a chain head's signature covers."""
+    return f"tagtrail-head/v1\n{partition}\n{position}\n{hash_hex}".encode()
+
+
+class PushResponse(Wire):
+    acked_through: int  # the device's highest device_seq the store holds (cursor)
+    results: list[OpResult]
+    head: SignedHead | None = None
+
+
+# ---- pull -----------------------------------------------------------------------------------
+
+
+class Change(Wire):
+    """The latest state of one entity. `data` is AssetState/PalletState.to_dict() for assets and
+    pallets, LocationView for locations and ConflictView for conflicts (decisions included)."""
+
+    position: int
+    entity: EntityKind
+    key: str
+    site: str | None = None
+    data: dict[str, Any]
+
+
+class PullResponse(Wire):
+    changes: list[Change]
+    next_cursor: str
+    has_more: bool
+    head: SignedHead | None = None
+
+
+# ---- conflicts --------------------------------------------------------------------------------
+
+
+class SideView(Wire):
+    """One side of a conflict with its context: who, when, where, on which device."""
+
+    op_id: str
+    value: str | None
+    kind: str | None = None
+    actor: str | None = None
+    device_id: str | None = None
+    hlc: str | None = None
+    at: str | None = None  # ISO 8601 UTC from the side's clock stamp
+    where: str | None = None  # the asset's location when the side was recorded, if known
+
+
+class ConflictView(Wire):
+    id: str
+    type: str
+    label: str
+    colour: str
+    description: str
+    target: str
+    site: str | None = None
+    status: ConflictStatus
+    sides: list[SideView]
+    detail: dict[str, str] = {}
+    decided_by: str | None = None  # op_id of the decision
+    decision: str | None = None  # "a", "b" or "value"
+    decision_value: dict[str, str] | None = None
+    decision_note: str | None = None
+    decided_actor: str | None = None
+    raised_position: int
+    position: int
+
+
+class ConflictPage(Wire):
+    items: list[ConflictView]
+    next_cursor: str | None = None
+
+
+class DecisionRequest(Wire):
+    choice: Literal["a", "b", "value"]
+    value: dict[str, str] | None = None
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class DecisionResponse(Wire):
+    conflict: ConflictView
+    op_id: str
+    position: int
+
+
+# ---- assets, pallets, locations ----------------------------------------------------------------
+
+
+class AssetView(Wire):
+    key: str
+    site: str | None
+    serial: str | None
+    status: str
+    location: str | None
+    grade: str | None
+    grade_disputed: bool
+    pallet: str | None
+    custodian: str | None  # effective: the pallet's custodian while loaded
+    version: int
+    position: int
+    state: dict[str, Any]  # the full AssetState.to_dict()
+
+
+class HistoryEntry(Wire):
+    position: int
+    op: dict[str, Any]  # the operation's wire form
+    received_at: str
+
+
+class AssetDetail(Wire):
+    asset: AssetView
+    history: list[HistoryEntry]
+    conflicts: list[ConflictView]
+
+
+class AssetPage(Wire):
+    items: list[AssetView]
+    next_cursor: str | None = None
+
+
+class PalletView(Wire):
+    key: str
+    site: str | None
+    state: str
+    custodian: str | None
+    version: int
+    position: int
+    data: dict[str, Any]  # the full PalletState.to_dict()
+
+
+class LocationView(Wire):
+    key: str
+    site: str
+    level: str
+    first_position: int
+    asset_count: int | None = None
+
+
+# ---- devices, people, auth --------------------------------------------------------------------
+
+
+class EnrolmentCodeRequest(Wire):
+    hours: int = Field(default=24, ge=1, le=24 * 30)
+    note: str | None = Field(default=None, max_length=200)
+
+
+class EnrolmentCode(Wire):
+    code: str  # shown once; typed or scanned into the new device
+    expires_at: str
+
+
+class EnrolRequest(Wire):
+    code: str = Field(min_length=8, max_length=200)
+    device_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")
+    name: str = Field(min_length=1, max_length=120)
+
+
+class EnrolResponse(Wire):
+    device_id: str
+    token: str  # the device token, shown once
+    expires_at: str
+
+
+class DeviceView(Wire):
+    device_id: str
+    name: str
+    acked_through: int
+    enrolled_at: str
+    expires_at: str
+    revoked_at: str | None = None
+
+
+class SignInRequest(Wire):
+    username: str = Field(min_length=1, max_length=120)
+    pin: str = Field(min_length=4, max_length=64)
+
+
+class SignInResponse(Wire):
+    person_token: str
+    username: str
+    display_name: str
+    role: Role
+    expires_at: str
+
+
+class UserCreate(Wire):
+    username: str = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_.@\-]+$")
+    display_name: str = Field(min_length=1, max_length=120)
+    role: Role
+    pin: str = Field(min_length=4, max_length=64)
+
+
+class UserUpdate(Wire):
+    display_name: str | None = Field(default=None, max_length=120)
+    role: Role | None = None
+    pin: str | None = Field(default=None, min_length=4, max_length=64)
+    active: bool | None = None
+
+
+class UserView(Wire):
+    username: str
+    display_name: str
+    role: Role
+    active: bool
+
+
+class RoleView(Wire):
+    role: Role
+    may: list[str]
+
+
+class Me(Wire):
+    device_id: str
+    user: UserView
+
+
+# ---- verify, health -----------------------------------------------------------------------------
+
+
+class VerifyRequest(Wire):
+    """Heads a device has seen; the store proves its log still contains each of them."""
+
+    heads: list[SignedHead] = []
+
+
+class VerifyReport(Wire):
+    ok: bool
+    entries: int
+    head: SignedHead | None
+    problems: list[str]
+
+
+class PublicKey(Wire):
+    key_id: str
+    algorithm: Literal["ed25519"] = "ed25519"
+    public_key: str  # raw 32 bytes, hex
+
+
+class Health(Wire):
+    status: Literal["ok"]
+    database: str
+    schema_revision: str | None
+    log_entries: int

@@ -1,0 +1,28 @@
+"""The hash chain of the operation log.
+
+Each entry's hash is SHA-256 over the previous entry's hash (raw bytes) followed by the entry's
+canonical bytes: its position, partition, site, receipt time and the operation's canonical JSON.
+Changing, removing or reordering any entry changes every hash after it; the signed heads (see
+signing) pin the chain so recomputing the hashes inside the database is detected too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_json(data: Mapping[str, object]) -> str:
+    """One text per value: sorted keys, no spaces, UTF-8 kept as is."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(
+    prev_hash: str, *, position: int, partition: str, site: str, received_ms: int, body: str
+) -> str:
+    digest = hashlib.sha256(bytes.fromhex(prev_hash))
+    digest.update(f"{position}\n{partition}\n{site}\n{received_ms}\n{body}".encode())
+    return digest.hexdigest()

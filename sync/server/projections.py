@@ -1,0 +1,462 @@
+"""Projections: each target's state and conflicts, kept up to date by the domain core's fold.
+
+For every target a batch touches, the stored state resumes and the batch's operations are
+applied in fold order — unless one of them sorts before the last operation already folded
+(it arrived late): then the target is refolded from all its operations in the log. Either way
+the result equals folding the whole log, which `rebuild` does from scratch (tests compare).
+
+Every entity that changes gets the next change-feed position of the partition; pull pages on it.
+Conflicts a refold no longer derives are marked `withdrawn`, never deleted, so every device
+hears about them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, or_, select, update
+
+from assets.conflicts import Conflict, Side
+from assets.hlc import Stamp, parse_stamp
+from assets.locations import Location, parse_location
+from assets.merge import (
+    FLAGGED,
+    AssetFold,
+    AssetState,
+    FoldResult,
+    MergeRules,
+    PalletFold,
+    PalletState,
+    ordered,
+)
+from assets.operations import ObserveArgs, Operation, ResolveArgs, parse_operation
+from sync.server import tables as t
+from sync.server.chain import canonical_json
+
+SortKey = tuple[Stamp, str, int]
+UNSITED = "-"
+
+
+def sort_text(key: SortKey) -> str:
+    return f"{key[0]}|{key[2]}|{key[1]}"
+
+
+def parse_sort(text: str) -> SortKey:
+    hlc, seq, device = text.split("|", 2)
+    return (parse_stamp(hlc), device, int(seq))
+
+
+def site_of_location(location: str | None) -> str | None:
+    return location.split("/", 1)[0] if location else None
+
+
+@dataclass
+class Target:
+    """One asset or pallet as loaded from the projection, and what happens to it in a batch."""
+
+    key: str
+    state: AssetState | PalletState | None
+    last_sort: SortKey | None
+    site: str | None
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
+    conflict_status: dict[str, str] = field(default_factory=dict)  # id -> stored status
+    result: FoldResult | None = None
+    refolded: bool = False
+    existed: bool = False
+
+
+class Positions:
+    """Hands out change-feed positions of one partition inside the ingest transaction."""
+
+    def __init__(self, last: int) -> None:
+        self.last = last
+
+    def next(self) -> int:
+        self.last += 1
+        return self.last
+
+
+def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
+    keys = sorted(set(keys))
+    asset_keys = [k for k in keys if not k.startswith("pallet:")]
+    pallet_keys = [k for k in keys if k.startswith("pallet:")]
+    targets = {k: Target(k, None, None, None) for k in keys}
+    for chunk in _chunks(asset_keys):
+        rows = conn.execute(
+            select(t.assets.c.key, t.assets.c.state, t.assets.c.last_sort, t.assets.c.site).where(
+                t.assets.c.key.in_(chunk)
+            )
+        )
+        for row in rows:
+            targets[row.key] = Target(
+                row.key,
+                AssetState.from_dict(json.loads(row.state)),
+                parse_sort(row.last_sort),
+                row.site,
+                existed=True,
+            )
+    for chunk in _chunks(pallet_keys):
+        rows = conn.execute(
+            select(
+                t.pallets.c.key, t.pallets.c.data, t.pallets.c.last_sort, t.pallets.c.site
+            ).where(t.pallets.c.key.in_(chunk))
+        )
+        for row in rows:
+            targets[row.key] = Target(
+                row.key,
+                PalletState.from_dict(json.loads(row.data)),
+                parse_sort(row.last_sort),
+                row.site,
+                existed=True,
+            )
+    for chunk in _chunks(keys):
+        rows = conn.execute(
+            select(
+                t.conflicts.c.target, t.conflicts.c.id, t.conflicts.c.status, t.conflicts.c.body
+            ).where(t.conflicts.c.target.in_(chunk))
+        )
+        for row in rows:
+            target = targets[row.target]
+            target.conflict_status[row.id] = row.status
+            if row.status != "withdrawn":
+                target.conflicts[row.id] = conflict_from_dict(json.loads(row.body))
+    return targets
+
+
+def conflict_from_dict(data: dict[str, Any]) -> Conflict:
+    return Conflict(
+        id=data["id"],
+        type=data["type"],
+        target=data["target"],
+        sides=tuple(Side(s["op_id"], s["value"]) for s in data["sides"]),
+        detail=dict(data.get("detail") or {}),
+        decided_by=data.get("decided_by"),
+        decision=data.get("decision"),
+    )
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def log_ops_for(conn: Connection, key: str) -> list[Operation]:
+    rows = conn.execute(
+        select(t.oplog.c.body).where(or_(t.oplog.c.fold_a == key, t.oplog.c.fold_b == key))
+    )
+    return [parse_operation(json.loads(row.body)) for row in rows]
+
+
+def _new_fold(target: Target, rules: MergeRules, resume: bool) -> AssetFold | PalletFold:
+    state = target.state if resume else None
+    conflicts = target.conflicts if resume else None
+    if target.key.startswith("pallet:"):
+        assert state is None or isinstance(state, PalletState)
+        return PalletFold(target.key, rules, state, conflicts)
+    assert state is None or isinstance(state, AssetState)
+    return AssetFold(target.key, rules, state, conflicts)
+
+
+def fold_batch(
+    conn: Connection, targets: dict[str, Target], ops: Sequence[Operation], rules: MergeRules
+) -> None:
+    """Fold the batch's operations into each target (their log rows are already written)."""
+    by_key: dict[str, list[Operation]] = {}
+    for op in ops:
+        for key in op.touches:
+            by_key.setdefault(key, []).append(op)
+    for key, key_ops in by_key.items():
+        target = targets[key]
+        batch = ordered(key_ops)
+        resume = target.last_sort is None or batch[0].sort_key > target.last_sort
+        if resume:
+            fold = _new_fold(target, rules, resume=target.state is not None)
+            for op in batch:
+                fold.apply(op)
+        else:
+            # A late operation: refold the whole target from the log, in fold order.
+            fold = _new_fold(target, rules, resume=False)
+            for op in ordered(log_ops_for(conn, key)):
+                fold.apply(op)
+            target.refolded = True
+        target.result = fold.result
+        target.state = fold.result.state
+        last = batch[-1].sort_key
+        target.last_sort = last if target.last_sort is None else max(last, target.last_sort)
+
+
+def op_verdict(op: Operation, targets: dict[str, Target]) -> tuple[str, str | None, list[str]]:
+    """(applied|flagged, note, conflict ids) of one operation across the targets it touched."""
+    status, note, ids = "applied", None, []
+    for key in op.touches:
+        result = targets[key].result
+        if result is None:
+            continue
+        if result.effects.get(op.op_id) == FLAGGED:
+            status = "flagged"
+        note = note or result.notes.get(op.op_id)
+        for conflict in result.conflicts.values():
+            if op.op_id in conflict.op_ids or conflict.decided_by == op.op_id:
+                ids.append(conflict.id)
+    return status, note, sorted(set(ids))
+
+
+@dataclass
+class OpContext:
+    """What a conflict side shows about its operation: who, when, where, which device."""
+
+    kind: str
+    actor: str
+    device_id: str
+    hlc: str
+    location: str | None
+    args: dict[str, Any]
+
+
+def _context_of(op: Operation) -> OpContext:
+    location = op.args.location if isinstance(op.args, ObserveArgs) else None
+    return OpContext(op.kind, op.actor, op.device_id, str(op.hlc), location, dict(op.wire_args))
+
+
+def stamp_iso(hlc: str) -> str | None:
+    try:
+        ms = parse_stamp(hlc).wall_ms
+    except ValueError:
+        return None
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds")
+
+
+def save_targets(
+    conn: Connection,
+    targets: dict[str, Target],
+    batch_ops: Sequence[Operation],
+    positions: Positions,
+    op_sites: dict[str, str],
+) -> None:
+    """Write every changed target, its conflicts and the locations the batch observed."""
+    contexts = {op.op_id: _context_of(op) for op in batch_ops}
+    asset_inserts: list[dict[str, Any]] = []
+    asset_updates: list[dict[str, Any]] = []
+    pallet_inserts: list[dict[str, Any]] = []
+    pallet_updates: list[dict[str, Any]] = []
+    conflict_rows: list[tuple[Conflict, str, str | None, bool]] = []  # conflict, status, site
+    for key, target in sorted(targets.items()):
+        if target.result is None:
+            continue
+        position = positions.next()
+        state = target.result.state
+        assert target.last_sort is not None
+        if isinstance(state, AssetState):
+            site = site_of_location(state.location)
+            row = {
+                "b_key": key,
+                "site": site,
+                "serial": state.serial.upper() if state.serial else None,
+                "status": state.status,
+                "location": state.location,
+                "grade": state.grade,
+                "grade_disputed": state.grade_disputed,
+                "pallet": state.pallet,
+                "custodian": state.custodian,
+                "version": state.version,
+                "last_sort": sort_text(target.last_sort),
+                "position": position,
+                "state": canonical_json(state.to_dict()),
+            }
+            (asset_updates if target.existed else asset_inserts).append(row)
+        else:
+            site = target.site or next(
+                (op_sites[op.op_id] for op in batch_ops if key in op.touches), None
+            )
+            row = {
+                "b_key": key,
+                "site": site,
+                "state": state.state,
+                "custodian": state.custodian,
+                "version": state.version,
+                "last_sort": sort_text(target.last_sort),
+                "position": position,
+                "data": canonical_json(state.to_dict()),
+            }
+            (pallet_updates if target.existed else pallet_inserts).append(row)
+        target.site = site
+        derived = target.result.conflicts
+        for cid, conflict in derived.items():
+            stored = target.conflict_status.get(cid)
+            status = "open" if conflict.is_open else "decided"
+            before = target.conflicts.get(cid)
+            if stored == status and before is not None and before.decided_by == conflict.decided_by:
+                continue
+            conflict_rows.append((conflict, status, site, stored is not None))
+        if target.refolded:
+            for cid, stored in target.conflict_status.items():
+                if cid not in derived and stored != "withdrawn":
+                    conflict_rows.append((target.conflicts[cid], "withdrawn", site, True))
+    _write(conn, t.assets, asset_inserts, asset_updates)
+    _write(conn, t.pallets, pallet_inserts, pallet_updates)
+    if conflict_rows:
+        _save_conflicts(conn, conflict_rows, contexts, targets, positions)
+    _save_locations(conn, batch_ops, positions)
+
+
+def _write(
+    conn: Connection, table: Any, inserts: list[dict[str, Any]], updates: list[dict[str, Any]]
+) -> None:
+    if inserts:
+        conn.execute(insert(table), [_unbind(r) for r in inserts])
+    if updates:
+        columns: dict[str, Any] = {k: bindparam(k) for k in updates[0] if k != "b_key"}
+        conn.execute(
+            update(table).where(table.c.key == bindparam("b_key")).values(columns), updates
+        )
+
+
+def _unbind(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    out["key"] = out.pop("b_key")
+    return out
+
+
+def _save_conflicts(
+    conn: Connection,
+    rows: list[tuple[Conflict, str, str | None, bool]],
+    contexts: dict[str, OpContext],
+    targets: dict[str, Target],
+    positions: Positions,
+) -> None:
+    wanted = {op_id for c, _, _, _ in rows for op_id in (*c.op_ids, c.decided_by) if op_id}
+    missing = sorted(wanted - set(contexts))
+    for chunk in _chunks(missing):
+        for row in conn.execute(select(t.oplog.c.body).where(t.oplog.c.op_id.in_(chunk))):
+            contexts[_op_id(row.body)] = _context_of(parse_operation(json.loads(row.body)))
+    for conflict, status, site, known in rows:
+        position = positions.next()
+        state = targets[conflict.target].result
+        where_now = getattr(state.state, "location", None) if state else None
+        sides = [_side_view(side, contexts.get(side.op_id), where_now) for side in conflict.sides]
+        decision = contexts.get(conflict.decided_by or "")
+        values: dict[str, Any] = {
+            "type": conflict.type,
+            "target": conflict.target,
+            "site": site,
+            "status": status,
+            "body": canonical_json(conflict.to_dict()),
+            "sides": canonical_json({"sides": sides}),
+            "decided_by": conflict.decided_by if status == "decided" else None,
+            "decision_value": (
+                canonical_json(decision.args.get("value") or {}) if decision else None
+            ),
+            "decision_note": decision.args.get("note") if decision else None,
+            "decided_actor": decision.actor if decision else None,
+            "position": position,
+        }
+        if known:
+            conn.execute(update(t.conflicts).where(t.conflicts.c.id == conflict.id).values(values))
+        else:
+            conn.execute(
+                insert(t.conflicts).values(id=conflict.id, raised_position=position, **values)
+            )
+
+
+def _op_id(body: str) -> str:
+    return str(json.loads(body)["op_id"])
+
+
+def _side_view(side: Side, ctx: OpContext | None, where_now: str | None) -> dict[str, Any]:
+    if ctx is None:
+        return {"op_id": side.op_id, "value": side.value}
+    return {
+        "op_id": side.op_id,
+        "value": side.value,
+        "kind": ctx.kind,
+        "actor": ctx.actor,
+        "device_id": ctx.device_id,
+        "hlc": ctx.hlc,
+        "at": stamp_iso(ctx.hlc),
+        "where": ctx.location or where_now,
+    }
+
+
+def _save_locations(conn: Connection, ops: Sequence[Operation], positions: Positions) -> None:
+    seen: dict[str, int] = {}
+    observed = {op.args.location for op in ops if isinstance(op.args, ObserveArgs)}
+    for path in sorted(observed - set(seen)):
+        place: Location | None = parse_location(path)
+        while place is not None:
+            seen.setdefault(place.key, 0)
+            place = place.parent()
+    if not seen:
+        return
+    known: set[str] = set()
+    for chunk in _chunks(sorted(seen)):
+        known.update(
+            conn.execute(select(t.locations.c.key).where(t.locations.c.key.in_(chunk))).scalars()
+        )
+    rows = []
+    for key in sorted(set(seen) - known):
+        location = parse_location(key)
+        position = positions.next()
+        rows.append(
+            {
+                "key": key,
+                "site": location.site,
+                "level": location.level,
+                "first_position": position,
+                "position": position,
+            }
+        )
+    if rows:
+        conn.execute(insert(t.locations), rows)
+
+
+def decision_target(op: Operation) -> str | None:
+    return op.args.on if isinstance(op.args, ResolveArgs) else None
+
+
+def rebuild(
+    conn: Connection, rules: MergeRules, on_progress: Callable[[int], None] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Fold every target from the log alone: {key: {"state": ..., "conflicts": {id: ...}}}.
+
+    For tests and audits: compares with the live projection. Streams the log target by target.
+    """
+    keys: set[str] = set()
+    for row in conn.execute(select(t.oplog.c.fold_a, t.oplog.c.fold_b)):
+        keys.add(row.fold_a)
+        if row.fold_b:
+            keys.add(row.fold_b)
+    out: dict[str, dict[str, Any]] = {}
+    for count, key in enumerate(sorted(keys)):
+        if key.startswith("location:") or key.startswith("conflict:"):
+            continue
+        target = Target(key, None, None, None)
+        fold = _new_fold(target, rules, resume=False)
+        for op in ordered(log_ops_for(conn, key)):
+            fold.apply(op)
+        out[key] = {
+            "state": fold.result.state.to_dict(),
+            "conflicts": {cid: c.to_dict() for cid, c in fold.result.conflicts.items()},
+        }
+        if on_progress:
+            on_progress(count)
+    return out
+
+
+def live(conn: Connection) -> dict[str, dict[str, Any]]:
+    """The live projection in the same shape as `rebuild` (withdrawn conflicts left out)."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in conn.execute(select(t.assets.c.key, t.assets.c.state)):
+        out[row.key] = {"state": json.loads(row.state), "conflicts": {}}
+    for pallet in conn.execute(select(t.pallets.c.key, t.pallets.c.data)):
+        out[pallet.key] = {"state": json.loads(pallet.data), "conflicts": {}}
+    for conflict in conn.execute(
+        select(t.conflicts.c.target, t.conflicts.c.id, t.conflicts.c.body).where(
+            t.conflicts.c.status != "withdrawn"
+        )
+    ):
+        out[conflict.target]["conflicts"][conflict.id] = json.loads(conflict.body)
+    return out

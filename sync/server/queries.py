@@ -1,0 +1,204 @@
+"""Read-side queries for the API: assets (one with its history; search), pallets, locations."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, func, or_, select
+
+from sync.errors import NotFound
+from sync.protocol import (
+    AssetDetail,
+    AssetPage,
+    AssetView,
+    HistoryEntry,
+    LocationView,
+    PalletView,
+    SignedHead,
+)
+from sync.server import tables as t
+from sync.server.auth import iso
+from sync.server.review import conflict_view
+
+
+def asset_key(tag_or_key: str) -> str:
+    return tag_or_key if tag_or_key.startswith("asset:") else f"asset:{tag_or_key}"
+
+
+def _asset_view(row: Any, pallet_custodians: dict[str, str | None]) -> AssetView:
+    custodian = row.custodian
+    if row.pallet and pallet_custodians.get(row.pallet):
+        custodian = pallet_custodians[row.pallet]  # while loaded, the pallet answers for it
+    return AssetView(
+        key=row.key,
+        site=row.site,
+        serial=row.serial,
+        status=row.status,
+        location=row.location,
+        grade=row.grade,
+        grade_disputed=row.grade_disputed,
+        pallet=row.pallet,
+        custodian=custodian,
+        version=row.version,
+        position=row.position,
+        state=json.loads(row.state),
+    )
+
+
+def _pallet_custodians(conn: Connection, rows: list[Any]) -> dict[str, str | None]:
+    keys = sorted({r.pallet for r in rows if r.pallet})
+    if not keys:
+        return {}
+    found = conn.execute(
+        select(t.pallets.c.key, t.pallets.c.custodian).where(t.pallets.c.key.in_(keys))
+    )
+    return {r.key: r.custodian for r in found}
+
+
+def search_assets(
+    conn: Connection,
+    *,
+    q: str | None = None,
+    site: str | None = None,
+    status: str | None = None,
+    location: str | None = None,
+    after: str | None = None,
+    limit: int = 100,
+) -> AssetPage:
+    """Assets by tag or serial (prefix, case-insensitive), site, status, location prefix."""
+    query = select(t.assets)
+    if q:
+        needle = q.strip().upper()
+        query = query.where(
+            or_(
+                t.assets.c.key == asset_key(q.strip()),
+                t.assets.c.key.like(f"asset:{needle}%"),
+                t.assets.c.serial.like(f"{needle}%"),
+            )
+        )
+    if site:
+        query = query.where(t.assets.c.site == site.upper())
+    if status:
+        query = query.where(t.assets.c.status == status)
+    if location:
+        query = query.where(t.assets.c.location.like(f"{location.upper().strip('/')}%"))
+    if after:
+        query = query.where(t.assets.c.key > after)
+    rows = list(conn.execute(query.order_by(t.assets.c.key).limit(limit + 1)))
+    page = rows[:limit]
+    custodians = _pallet_custodians(conn, page)
+    items = [_asset_view(r, custodians) for r in page]
+    return AssetPage(items=items, next_cursor=items[-1].key if len(rows) > limit else None)
+
+
+def asset_detail(conn: Connection, tag: str, history_limit: int = 500) -> AssetDetail:
+    key = asset_key(tag)
+    row = conn.execute(select(t.assets).where(t.assets.c.key == key)).first()
+    if row is None:
+        raise NotFound(f"no asset {key}")
+    history_rows = conn.execute(
+        select(t.oplog.c.position, t.oplog.c.body, t.oplog.c.received_ms)
+        .where(or_(t.oplog.c.fold_a == key, t.oplog.c.fold_b == key))
+        .order_by(t.oplog.c.hlc, t.oplog.c.device_id, t.oplog.c.device_seq)
+        .limit(history_limit)
+    )
+    history = [
+        HistoryEntry(
+            position=r.position, op=json.loads(r.body), received_at=iso(r.received_ms) or ""
+        )
+        for r in history_rows
+    ]
+    conflicts = [
+        conflict_view(r)
+        for r in conn.execute(
+            select(t.conflicts)
+            .where(t.conflicts.c.target == key)
+            .order_by(t.conflicts.c.raised_position)
+        )
+    ]
+    return AssetDetail(
+        asset=_asset_view(row, _pallet_custodians(conn, [row])),
+        history=history,
+        conflicts=conflicts,
+    )
+
+
+def _pallet_view(row: Any) -> PalletView:
+    return PalletView(
+        key=row.key,
+        site=row.site,
+        state=row.state,
+        custodian=row.custodian,
+        version=row.version,
+        position=row.position,
+        data=json.loads(row.data),
+    )
+
+
+def list_pallets(
+    conn: Connection, state: str | None = None, after: str | None = None, limit: int = 100
+) -> list[PalletView]:
+    query = select(t.pallets)
+    if state:
+        query = query.where(t.pallets.c.state == state)
+    if after:
+        query = query.where(t.pallets.c.key > after)
+    return [_pallet_view(r) for r in conn.execute(query.order_by(t.pallets.c.key).limit(limit))]
+
+
+def get_pallet(conn: Connection, tag: str) -> PalletView:
+    key = tag if tag.startswith("pallet:") else f"pallet:{tag}"
+    row = conn.execute(select(t.pallets).where(t.pallets.c.key == key)).first()
+    if row is None:
+        raise NotFound(f"no pallet {key}")
+    return _pallet_view(row)
+
+
+def list_locations(
+    conn: Connection, site: str | None = None, after: str | None = None, limit: int = 500
+) -> list[LocationView]:
+    query = select(t.locations)
+    if site:
+        query = query.where(t.locations.c.site == site.upper())
+    if after:
+        query = query.where(t.locations.c.key > after)
+    rows = list(conn.execute(query.order_by(t.locations.c.key).limit(limit)))
+    counts: dict[str, int] = {}
+    keys = [r.key for r in rows]
+    if keys:
+        counted = conn.execute(
+            select(t.assets.c.location, func.count())
+            .where(t.assets.c.location.in_(keys))
+            .group_by(t.assets.c.location)
+        )
+        counts = {str(r[0]): int(r[1]) for r in counted}
+    return [
+        LocationView(
+            key=r.key,
+            site=r.site,
+            level=r.level,
+            first_position=r.first_position,
+            asset_count=counts.get(r.key, 0),
+        )
+        for r in rows
+    ]
+
+
+def latest_head(conn: Connection, partition: str) -> SignedHead | None:
+    row = conn.execute(
+        select(t.heads)
+        .where(t.heads.c.partition == partition)
+        .order_by(t.heads.c.position.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return SignedHead(
+        partition=row.partition,
+        position=row.position,
+        hash=row.hash,
+        signature=row.signature,
+        key_id=row.key_id,
+        signed_at=row.signed_at,
+    )

@@ -1,0 +1,212 @@
+"""The central store's schema (SQLAlchemy Core). Migrations in migrations/ create exactly this;
+a test compares the two.
+
+- `oplog` is append-only: one row per accepted operation, with its partition, site, a position
+  gapless per partition and the hash chained to the previous entry. `fold_a`/`fold_b` are the
+  targets whose fold the operation joins (load/unload join the asset and the pallet).
+- `heads` holds the signed chain heads; `partitions` the counters each ingest locks.
+- `assets`, `pallets`, `locations`, `conflicts` are projections: each row carries `position`, the
+  change-feed position of its latest change, which pull pages on.
+- `rejections` and `quarantine` keep what was not applied, with the reason, never dropped.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+partitions = Table(
+    "partitions",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("log_position", BigInteger, nullable=False),  # last log position used
+    Column("log_hash", String(64), nullable=False),  # hash of that entry
+    Column("change_position", BigInteger, nullable=False),  # last change-feed position used
+)
+
+oplog = Table(
+    "oplog",
+    metadata,
+    Column("position", BigInteger, primary_key=True),
+    Column("partition", String(64), nullable=False),
+    Column("site", String(64), nullable=False),
+    Column("op_id", String(64), nullable=False, unique=True),
+    Column("device_id", String(64), nullable=False),
+    Column("device_seq", BigInteger, nullable=False),
+    Column("hlc", String(120), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("target", String(200), nullable=False),
+    Column("fold_a", String(200), nullable=False),
+    Column("fold_b", String(200)),
+    Column("body", Text, nullable=False),  # canonical JSON of the operation's wire form
+    Column("received_ms", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("device_id", "device_seq", name="uq_oplog_device_seq"),
+)
+Index("ix_oplog_fold_a", oplog.c.fold_a)
+Index("ix_oplog_fold_b", oplog.c.fold_b)
+
+heads = Table(
+    "heads",
+    metadata,
+    Column("partition", String(64), primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("hash", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("signed_at", String(40), nullable=False),
+)
+
+rejections = Table(
+    "rejections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("device_id", String(64), nullable=False, index=True),
+    Column("device_seq", BigInteger, nullable=False),
+    Column("op_id", String(64), nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("received_ms", BigInteger, nullable=False),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("device_id", String(64), nullable=False, index=True),
+    Column("device_seq", BigInteger, nullable=False),
+    Column("op_id", String(64), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("schema", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("received_ms", BigInteger, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(120), primary_key=True),
+    Column("display_name", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("pin_hash", String(200), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("device_id", String(64), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("token_hash", String(64), unique=True),
+    Column("enrolled_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    Column("revoked_ms", BigInteger),
+    Column("acked_through", BigInteger, nullable=False),
+    Column("last_hlc", String(120)),  # the store's own clock, for its device row
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(120), nullable=False, index=True),
+    Column("device_id", String(64), nullable=False, index=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    Column("revoked_ms", BigInteger),
+)
+
+enrolments = Table(
+    "enrolments",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("created_by", String(120), nullable=False),
+    Column("note", String(200)),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    Column("used_ms", BigInteger),
+    Column("used_by", String(64)),
+)
+
+assets = Table(
+    "assets",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("site", String(64)),
+    Column("serial", String(80), index=True),  # upper-cased for search
+    Column("status", String(40), nullable=False),
+    Column("location", String(200)),
+    Column("grade", String(20)),
+    Column("grade_disputed", Boolean, nullable=False),
+    Column("pallet", String(200)),
+    Column("custodian", String(200)),
+    Column("version", Integer, nullable=False),
+    Column("last_sort", String(260), nullable=False),  # fold order of the last op folded
+    Column("position", BigInteger, nullable=False, index=True),
+    Column("state", Text, nullable=False),
+)
+
+pallets = Table(
+    "pallets",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("site", String(64)),
+    Column("state", String(20), nullable=False),
+    Column("custodian", String(200)),
+    Column("version", Integer, nullable=False),
+    Column("last_sort", String(260), nullable=False),
+    Column("position", BigInteger, nullable=False, index=True),
+    Column("data", Text, nullable=False),
+)
+
+locations = Table(
+    "locations",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("site", String(64), nullable=False, index=True),
+    Column("level", String(20), nullable=False),
+    Column("first_position", BigInteger, nullable=False),
+    Column("position", BigInteger, nullable=False, index=True),
+)
+
+conflicts = Table(
+    "conflicts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("type", String(40), nullable=False),
+    Column("target", String(200), nullable=False, index=True),
+    Column("site", String(64)),
+    Column("status", String(20), nullable=False),
+    Column("body", Text, nullable=False),  # Conflict.to_dict()
+    Column("sides", Text, nullable=False),  # the sides with their context (SideView list)
+    Column("decided_by", String(64)),
+    Column("decision_value", Text),
+    Column("decision_note", Text),
+    Column("decided_actor", String(120)),
+    Column("raised_position", BigInteger, nullable=False),
+    Column("position", BigInteger, nullable=False, index=True),
+)
+Index("ix_conflicts_status_type", conflicts.c.status, conflicts.c.type)
