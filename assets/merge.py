@@ -143,11 +143,26 @@ class FoldResult:
 
 
 class _Fold:
-    """Shared bookkeeping of the asset and pallet folds."""
+    """Shared bookkeeping of the asset and pallet folds: a handler `_<kind>` per kind."""
+
+    noun = "a target"
 
     def __init__(self, result: FoldResult, rules: MergeRules) -> None:
         self.result = result
         self.rules = rules
+
+    def apply(self, op: Operation) -> str:
+        """Fold one operation in; say what it did (applied, merged, flagged, no_effect)."""
+        self.result.effects[op.op_id] = APPLIED
+        handler = getattr(self, f"_{op.kind}", None)
+        if handler is None:
+            self.no_effect(op, f"{op.kind} does not change {self.noun}")
+        else:
+            handler(op)
+        state = self.result.state
+        state.version += 1
+        state.last_hlc = str(op.hlc)
+        return self.result.effects[op.op_id]
 
     @property
     def conflicts(self) -> dict[str, Conflict]:
@@ -190,6 +205,8 @@ class _Fold:
 
 
 class AssetFold(_Fold):
+    noun = "an asset"
+
     def __init__(
         self,
         key: str,
@@ -199,17 +216,6 @@ class AssetFold(_Fold):
     ) -> None:
         self.state = state or AssetState(key)
         super().__init__(FoldResult(self.state, dict(conflicts or {})), rules)
-
-    def apply(self, op: Operation) -> str:
-        self.result.effects[op.op_id] = APPLIED
-        handler = getattr(self, f"_{op.kind}", None)
-        if handler is None:
-            self.no_effect(op, f"{op.kind} does not change an asset")
-        else:
-            handler(op)
-        self.state.version += 1
-        self.state.last_hlc = str(op.hlc)
-        return self.result.effects[op.op_id]
 
     def _register(self, op: Operation) -> None:
         args: RegisterArgs = op.args
@@ -436,6 +442,8 @@ _DECIDED_FIELD = {
 
 
 class PalletFold(_Fold):
+    noun = "a pallet"
+
     def __init__(
         self,
         key: str,
@@ -445,17 +453,6 @@ class PalletFold(_Fold):
     ) -> None:
         self.state = state or PalletState(key)
         super().__init__(FoldResult(self.state, dict(conflicts or {})), rules)
-
-    def apply(self, op: Operation) -> str:
-        self.result.effects[op.op_id] = APPLIED
-        handler = getattr(self, f"_{op.kind}", None)
-        if handler is None:
-            self.no_effect(op, f"{op.kind} does not change a pallet")
-        else:
-            handler(op)
-        self.state.version += 1
-        self.state.last_hlc = str(op.hlc)
-        return self.result.effects[op.op_id]
 
     def _load(self, op: Operation) -> None:
         s = self.state
