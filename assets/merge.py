@@ -410,7 +410,7 @@ class AssetFold(_Fold):
         if conflict is None:
             return
         s = self.state
-        value = self.chosen_value(op, conflict, _DECIDED_FIELD.get(conflict.type, "value"))
+        value = self.chosen_value(op, conflict, DECIDED_FIELD.get(conflict.type, "value"))
         if value is None:
             return
         if conflict.type == "grade_disputed":
@@ -430,7 +430,7 @@ class AssetFold(_Fold):
 
 
 # For a "set a value" decision: which key of the supervisor's value each conflict type reads.
-_DECIDED_FIELD = {
+DECIDED_FIELD = {
     "grade_disputed": "grade",
     "diverging_transitions": "status",
     "transition_after_terminal": "status",

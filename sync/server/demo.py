@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from assets.hlc import HybridClock
 from assets.operations import Operation, build_operation
+from assets.tags import make_tag
 from sync.protocol import WireOperation
 from sync.server import auth, ingest
 from sync.server import tables as t
@@ -79,7 +80,7 @@ def seed(store: Store, assets: int = 300, rng_seed: int = 7) -> DemoResult:
         code, _ = auth.make_enrolment_code(conn, "admin", now, 24, "for the next device")
     tech = _Recorder("demo-scanner", "tess")
     for number in range(1, assets + 1):
-        key = f"asset:TA-{number:07d}"
+        key = "asset:" + make_tag("asset", number)
         site = SITES[number % len(SITES)]
         data_bearing = number % 3 == 0
         tech.op(
@@ -100,13 +101,13 @@ def seed(store: Store, assets: int = 300, rng_seed: int = 7) -> DemoResult:
             tech.op("transition", key, {"to": "surplus"}, status="in_stock")
     # A few conflicts: the same tag seen at two sites within minutes, and a disputed grade.
     for number in (1, 2, 3):
-        key = f"asset:TA-{number:07d}"
+        key = "asset:" + make_tag("asset", number)
         other = SITES[(number + 1) % len(SITES)]
         tech.now += 1
         tech.op("observe", key, {"location": f"{other}/B1/DOCK-A"})
         tech.op("observe", key, {"location": f"{SITES[number % len(SITES)]}/B1/STORE-1"})
     for number in (4, 8):
-        key = f"asset:TA-{number:07d}"
+        key = "asset:" + make_tag("asset", number)
         tech.op("assess", key, {"grade": "F5/C7"}, grade_op=None)
     total = _push_all(store, "demo-scanner", tech.ops)
     with writing(store.engine) as conn:

@@ -1,0 +1,202 @@
+"""Small building blocks shared by the views. Each takes data and callbacks, nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+
+from app.ui import present, theme
+from app.ui.scanflow import BIND, CLAIM, OK_KINDS, PROBLEM, REFUSED, REPEAT, ScanOutcome
+from sync.device.progress import SyncProgress
+
+Handler = Callable[..., Any]
+
+
+def tagged(
+    identifier: str, control: ft.Control, label: str | None = None, key: str | None = None
+) -> ft.Control:
+    """A stable selector for tests and screen readers (`flt-semantics-identifier` on web).
+    The wrapper takes the control's `expand`, or an expanding control would lose it."""
+    expand = getattr(control, "expand", None)
+    if label is None and isinstance(control, ft.Text) and isinstance(control.value, str):
+        label = control.value  # a text's words are its label (tests read it, so do readers)
+    return ft.Semantics(identifier=identifier, label=label, content=control, expand=expand, key=key)
+
+
+def chip(text: str, colour: str, identifier: str | None = None) -> ft.Control:
+    box = ft.Container(
+        content=ft.Text(text, color="#ffffff", weight=ft.FontWeight.W_600, size=14),
+        bgcolor=colour,
+        border_radius=20,
+        padding=ft.Padding.symmetric(horizontal=12, vertical=6),
+    )
+    return tagged(identifier, box, text) if identifier else box
+
+
+def status_chip(status: str) -> ft.Control:
+    choice = present.status_choice(status)
+    return chip(choice.label, choice.colour, "asset-status")
+
+
+def big_button(
+    text: str,
+    on_click: Handler | None,
+    *,
+    icon: ft.IconData | None = None,
+    identifier: str | None = None,
+    filled: bool = True,
+    colour: str | None = None,
+    disabled: bool = False,
+    expand: bool | int | None = None,
+) -> ft.Control:
+    kind = ft.FilledButton if filled else ft.OutlinedButton
+    button = kind(
+        content=ft.Text(text, size=16, weight=ft.FontWeight.W_600),
+        icon=icon,
+        on_click=on_click,
+        height=theme.TOUCH,
+        disabled=disabled,
+        expand=expand,
+        style=ft.ButtonStyle(
+            bgcolor=colour if filled else None, shape=ft.RoundedRectangleBorder(radius=14)
+        ),
+    )
+    return tagged(identifier, button) if identifier else button
+
+
+def info_row(label: str, value: str, identifier: str | None = None) -> ft.Control:
+    text = ft.Text(value, size=16, weight=ft.FontWeight.W_600)
+    return ft.Row(
+        [
+            ft.Text(label, size=14, color=ft.Colors.ON_SURFACE_VARIANT, width=96),
+            ft.Container(content=tagged(identifier, text) if identifier else text, expand=True),
+        ],
+        vertical_alignment=ft.CrossAxisAlignment.START,
+    )
+
+
+def section(title: str, *controls: ft.Control, identifier: str | None = None) -> ft.Control:
+    box = ft.Container(
+        content=ft.Column(
+            [
+                ft.Text(title, size=13, weight=ft.FontWeight.BOLD, color=ft.Colors.PRIMARY),
+                *controls,
+            ],
+            spacing=10,
+        ),
+        bgcolor=ft.Colors.SURFACE_CONTAINER,
+        border_radius=theme.RADIUS,
+        padding=14,
+    )
+    return tagged(identifier, box) if identifier else box
+
+
+def sync_indicator(progress: SyncProgress, on_click: Handler) -> ft.Control:
+    badge = present.sync_badge(progress)
+    icon: ft.Control = (
+        ft.ProgressRing(width=14, height=14, stroke_width=2, color=badge.colour)
+        if badge.busy
+        else ft.Icon(getattr(ft.Icons, badge.icon), color=badge.colour, size=18)
+    )
+    pill = ft.Container(
+        content=ft.Row(
+            [icon, ft.Text(badge.text, size=13, color=badge.colour, weight=ft.FontWeight.W_600)],
+            spacing=6,
+            tight=True,
+        ),
+        border=ft.Border.all(1, badge.colour),
+        border_radius=20,
+        padding=ft.Padding.symmetric(horizontal=10, vertical=6),
+        on_click=on_click,
+        ink=True,
+    )
+    return tagged("sync-indicator", pill, badge.text, key=f"sync|{badge.text}")
+
+
+_ROW_ICONS = {
+    PROBLEM: (ft.Icons.ERROR_OUTLINE, theme.BAD),
+    REFUSED: (ft.Icons.BLOCK, theme.BAD),
+    CLAIM: (ft.Icons.ADD_CIRCLE_OUTLINE, theme.WARN),
+    BIND: (ft.Icons.PLACE_OUTLINED, theme.WARN),
+    REPEAT: (ft.Icons.REPLAY, ft.Colors.ON_SURFACE_VARIANT),
+}
+
+
+def scan_row(
+    index: int,
+    outcome: ScanOutcome,
+    *,
+    on_open: Handler | None,
+    action: ft.Control | None = None,
+) -> ft.Control:
+    icon, colour = _ROW_ICONS.get(
+        outcome.kind,
+        (ft.Icons.CHECK_CIRCLE, theme.OK)
+        if outcome.kind in OK_KINDS
+        else (ft.Icons.HELP_OUTLINE, theme.WARN),
+    )
+    if outcome.kind == "location":
+        icon, colour = ft.Icons.PLACE, theme.INFO
+    elif outcome.kind == "pallet":
+        icon, colour = ft.Icons.PALLET, theme.INFO
+    body = ft.Column(
+        [
+            ft.Text(outcome.title, size=17, weight=ft.FontWeight.BOLD, no_wrap=True),
+            ft.Text(outcome.detail, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+        ],
+        spacing=2,
+        expand=True,
+    )
+    row = ft.Container(
+        content=ft.Row(
+            [ft.Icon(icon, color=colour, size=28), body, *([action] if action else [])],
+            spacing=12,
+        ),
+        padding=ft.Padding.symmetric(horizontal=12, vertical=10),
+        border=ft.Border.only(left=ft.BorderSide(4, colour)),
+        bgcolor=ft.Colors.SURFACE_CONTAINER,
+        border_radius=10,
+        on_click=on_open,
+        ink=on_open is not None,
+    )
+    # A key per outcome: a row that now shows another outcome is a new node, so the
+    # semantics tree (what screen readers and tests read) never keeps the old words.
+    key = f"{outcome.kind}|{outcome.title}|{outcome.at}|{outcome.seq}"
+    return tagged(f"scan-row-{index}", row, f"{outcome.title}: {outcome.detail}", key)
+
+
+def busy_bar(text: str | None) -> ft.Control:
+    """Every long job shows progress: an indeterminate bar with words under the top bar."""
+    if not text:
+        return ft.Container(height=0)
+    return tagged(
+        "busy",
+        ft.Column(
+            [ft.ProgressBar(), ft.Text(text, size=13, color=ft.Colors.ON_SURFACE_VARIANT)],
+            spacing=4,
+        ),
+    )
+
+
+def notice(text: str | None, ok: bool, on_close: Handler) -> ft.Control:
+    if not text:
+        return ft.Container(height=0)
+    colour = theme.OK if ok else theme.BAD
+    return tagged(
+        "notice",
+        ft.Container(
+            content=ft.Row(
+                [
+                    ft.Icon(ft.Icons.INFO_OUTLINE if ok else ft.Icons.WARNING_AMBER, color=colour),
+                    ft.Text(text, size=14, expand=True),
+                    ft.IconButton(ft.Icons.CLOSE, on_click=on_close, tooltip="Dismiss"),
+                ],
+            ),
+            border=ft.Border.all(1, colour),
+            border_radius=10,
+            padding=ft.Padding.only(left=10),
+        ),
+        text,
+    )

@@ -1,0 +1,159 @@
+"""How states read on screen: labels, colours, allowed choices, manifest checks, sync badges.
+
+Everything here is plain data from the domain's vocabularies and tables, so the views never
+decide a rule of their own and every rule shown is the one the fold applies.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from assets.errors import AssetsError
+from assets.grades import DEFAULT_LETTER_SCALE, grade_for_letter, letter_of, parse_grade
+from assets.statuses import STATUSES, TRANSITIONS, is_terminal
+from assets.vocabulary import Choice
+from assets.weights import KG_PER_LB, parse_weight
+from sync.device.progress import IDLE, OFFLINE, STOPPED, SYNCING, SyncProgress
+
+UNKNOWN_COLOUR = "#9e9e9e"
+
+
+def status_choice(value: str) -> Choice:
+    return STATUSES.get(value) or Choice(value, value.replace("_", " "), UNKNOWN_COLOUR)
+
+
+def next_statuses(current: str) -> list[Choice]:
+    """The statuses an asset may go to from `current`, in the vocabulary's order."""
+    allowed = TRANSITIONS.get(current, frozenset())
+    return [STATUSES[value] for value in STATUSES if value in allowed]
+
+
+def final(current: str) -> bool:
+    return is_terminal(current)
+
+
+@dataclass(frozen=True, slots=True)
+class GradeText:
+    grade: str  # "F4/C6"
+    letter: str  # "B"
+    label: str  # "B  Good"
+    colour: str
+
+
+def grade_text(grade: str | None) -> GradeText | None:
+    """A stored grade with its letter on the default scale; None when not graded (or bad)."""
+    if not grade:
+        return None
+    try:
+        parsed = parse_grade(grade)
+    except AssetsError:
+        return GradeText(grade, "?", grade, UNKNOWN_COLOUR)
+    letter = letter_of(parsed, DEFAULT_LETTER_SCALE)
+    rule = DEFAULT_LETTER_SCALE.rule(letter)
+    return GradeText(str(parsed), letter, rule.label, rule.colour)
+
+
+def letter_choices() -> list[tuple[str, str, str, str]]:
+    """(letter, label, colour, the R2v3 grade it records) for the quick-pick row."""
+    return [
+        (r.letter, r.label, r.colour, str(grade_for_letter(r.letter, DEFAULT_LETTER_SCALE)))
+        for r in DEFAULT_LETTER_SCALE.rules
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestCheck:
+    """A crew's scan of a pallet against its manifest."""
+
+    expected: tuple[str, ...]
+    present: tuple[str, ...]  # on the manifest and scanned
+    missing: tuple[str, ...]  # on the manifest, not scanned
+    extra: tuple[str, ...]  # scanned, not on the manifest, not known to be elsewhere
+    unexpected: tuple[str, ...]  # scanned, and the device believes it is on another pallet
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.extra or self.unexpected)
+
+
+def check_manifest(
+    pallet: str,
+    manifest: Iterable[str],
+    scanned: Iterable[str],
+    pallet_of: Callable[[str], str | None] = lambda _key: None,
+) -> ManifestCheck:
+    """Compare keys scanned against a manifest; `pallet_of` says where an asset is believed."""
+    expected = tuple(sorted(set(manifest)))
+    seen = list(dict.fromkeys(scanned))
+    present = tuple(k for k in seen if k in expected)
+    missing = tuple(k for k in expected if k not in seen)
+    outside = [k for k in seen if k not in expected]
+    unexpected = tuple(k for k in outside if (pallet_of(k) or pallet) != pallet)
+    extra = tuple(k for k in outside if k not in unexpected)
+    return ManifestCheck(expected, present, missing, extra, unexpected)
+
+
+def weight_dict(text: str, unit: str) -> dict[str, str]:
+    """A typed weight as the wire's {value, unit}; raises AssetsError with a sentence."""
+    cleaned = text.strip().replace(",", ".")
+    return parse_weight({"value": cleaned, "unit": unit}).to_dict()
+
+
+def kg_text(kg: str | None, unit: str = "kg") -> str:
+    """A stored kg figure shown in the chosen unit."""
+    if kg is None:
+        return "—"
+    value = Decimal(kg)
+    if unit == "lb":
+        value = value / KG_PER_LB
+    return f"{value.quantize(Decimal('0.1'))} {unit}"
+
+
+def short_key(key: str | None) -> str:
+    """`asset:TA-0000001-H` -> `TA-0000001-H` (holders keep their kind: `person:alice`)."""
+    if not key:
+        return "—"
+    kind, _, rest = key.partition(":")
+    return rest if kind in ("asset", "pallet", "location") and rest else key
+
+
+def ago(ms: int | None, now_ms: int | None = None) -> str:
+    if ms is None:
+        return "never"
+    now = int(time.time() * 1000) if now_ms is None else now_ms
+    seconds = max(0, (now - ms) // 1000)
+    if seconds < 5:
+        return "just now"
+    if seconds < 90:
+        return f"{seconds} s ago"
+    if seconds < 90 * 60:
+        return f"{seconds // 60} min ago"
+    return f"{seconds // 3600} h ago"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncBadge:
+    text: str
+    colour: str
+    icon: str  # a name from ft.Icons
+    busy: bool
+
+
+def sync_badge(progress: SyncProgress) -> SyncBadge:
+    """The small sync indicator shown on every screen."""
+    pending = progress.pending
+    waiting = f"{pending} to send" if pending else "all sent"
+    if progress.state == SYNCING:
+        return SyncBadge(f"Syncing · {waiting}", "#42a5f5", "SYNC", True)
+    if progress.state == OFFLINE:
+        return SyncBadge(f"Offline · {waiting}", "#ffa726", "CLOUD_OFF", False)
+    if progress.state == STOPPED:
+        return SyncBadge(f"Sync stopped · {waiting}", "#9e9e9e", "SYNC_DISABLED", False)
+    if progress.rejected:
+        return SyncBadge(f"{progress.rejected} refused · {waiting}", "#ef5350", "ERROR", False)
+    if progress.state == IDLE and progress.last_error:
+        return SyncBadge(f"Sync problem · {waiting}", "#ef5350", "ERROR", False)
+    return SyncBadge(f"Synced · {waiting}", "#66bb6a", "CLOUD_DONE", False)

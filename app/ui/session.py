@@ -1,0 +1,90 @@
+"""One device behind one object: its database, service, sync engine, place book and scan flow.
+
+The app builds one `DeviceSession` per process (a web-mode process is one device with one
+outbox) and hands the UI this object; the UI calls its methods and reads its snapshots, never
+SQL. Network calls (enrol, sign in, sync now) block: the UI runs them in a worker thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.ui.places import PlaceBook
+from app.ui.scanflow import ScanFlow
+from sync.device.database import DeviceDatabase
+from sync.device.engine import SyncEngine
+from sync.device.people import Person
+from sync.device.progress import SyncProgress
+from sync.device.service import DeviceService, Recorded
+from sync.device.state import load_state
+
+PLACES_SUFFIX = ".places.json"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceStatus:
+    device_id: str
+    enrolled: bool
+    server_url: str
+    person: Person | None
+
+
+class DeviceSession:
+    def __init__(
+        self, db_path: Path, server_url: str, *, interval_s: float = 30.0, start: bool = True
+    ) -> None:
+        self.db = DeviceDatabase(db_path)
+        self.server_url = server_url
+        self.engine = SyncEngine(self.db, server_url, interval_s=interval_s)
+        self.service = DeviceService(self.db, on_recorded=self._recorded)
+        self.places = PlaceBook(db_path.with_name(db_path.name + PLACES_SUFFIX))
+        self.flow = ScanFlow(self.service, self.places)
+        if start and self.enrolled:
+            self.engine.start()
+
+    def _recorded(self, _recorded: Recorded) -> None:
+        self.engine.nudge()  # push soon after each change (the engine debounces)
+
+    # ---- who and where ---------------------------------------------------------------------
+
+    @property
+    def enrolled(self) -> bool:
+        with self.db.read() as conn:
+            return bool(load_state(conn).token)
+
+    def status(self) -> DeviceStatus:
+        return DeviceStatus(
+            self.db.device_id, self.enrolled, self.server_url, self.service.current_person()
+        )
+
+    def enrol(self, code: str, name: str) -> bool:
+        self.engine.enrol(code.strip(), name.strip() or "TagTrail device")
+        self.engine.start()
+        return True
+
+    def sign_in(self, username: str, pin: str) -> Person:
+        person = self.engine.sign_in(username.strip(), pin.strip())
+        self.engine.nudge()  # pull what this person may see now
+        return person
+
+    def switch_person(self, name: str) -> Person:
+        return self.service.switch_person(name)
+
+    def sign_out(self) -> None:
+        self.service.sign_out()
+        self.flow.clear_location()
+
+    # ---- sync ------------------------------------------------------------------------------
+
+    @property
+    def progress(self) -> SyncProgress:
+        return self.engine.progress
+
+    def sync_now(self, timeout_s: float = 60.0) -> SyncProgress:
+        return self.engine.sync_now(timeout_s)
+
+    def close(self) -> None:
+        if self.engine.running:
+            self.engine.stop()
+        self.db.close()

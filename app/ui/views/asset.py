@@ -1,0 +1,227 @@
+"""The asset screen: the optimistic view of one asset and what can be done to it next."""
+
+# ruff: noqa: N802  (flet components are named like the controls they return)
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+
+from app.ui import present, theme
+from app.ui.components import big_button, chip, info_row, section, status_chip, tagged
+from assets.grades import COSMETIC, FUNCTIONAL
+from assets.merge import AssetState
+from sync.device.view import TargetView
+
+
+@ft.component
+def TagPicker(label: str, identifier: str, on_pick: Callable[[str], Any]) -> ft.Control:
+    """A field to scan or type a tag into (refocused after each submit)."""
+    text, set_text = ft.use_state("")
+
+    async def submit(e: ft.Event[ft.TextField]) -> None:
+        value = (e.control.value or text).strip()
+        set_text("")
+        if value:
+            on_pick(value)
+
+    return tagged(
+        identifier,
+        ft.TextField(
+            label=label,
+            value=text,
+            on_change=lambda e: set_text(e.control.value),
+            on_submit=submit,
+            prefix_icon=ft.Icons.QR_CODE_SCANNER,
+            text_size=18,
+        ),
+    )
+
+
+@ft.component
+def GradePicker(on_grade: Callable[[str, str | None], Any]) -> ft.Control:
+    functional, set_functional = ft.use_state("F3")
+    cosmetic, set_cosmetic = ft.use_state("C4")
+    letters = [
+        tagged(
+            f"grade-{letter}",
+            ft.Container(
+                content=ft.Text(letter, size=22, weight=ft.FontWeight.BOLD, color="#ffffff"),
+                bgcolor=colour,
+                width=56,
+                height=56,
+                border_radius=12,
+                alignment=ft.Alignment.CENTER,
+                tooltip=f"{label} ({grade})",
+                on_click=lambda _e, g=grade, letter=letter: on_grade(g, letter),
+                ink=True,
+            ),
+            f"Grade {letter}",
+        )
+        for letter, label, colour, grade in present.letter_choices()
+    ]
+    return ft.Column(
+        [
+            ft.Row(letters, alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
+            ft.Row(
+                [
+                    ft.Dropdown(
+                        label="Functional",
+                        value=functional,
+                        options=[
+                            ft.DropdownOption(key=v, text=c.label) for v, c in FUNCTIONAL.items()
+                        ],
+                        on_select=lambda e: set_functional(e.control.value or "F3"),
+                        expand=True,
+                    ),
+                    ft.Dropdown(
+                        label="Cosmetic",
+                        value=cosmetic,
+                        options=[
+                            ft.DropdownOption(key=v, text=c.label) for v, c in COSMETIC.items()
+                        ],
+                        on_select=lambda e: set_cosmetic(e.control.value or "C4"),
+                        expand=True,
+                    ),
+                ],
+            ),
+            big_button(
+                f"Record {functional}/{cosmetic}",
+                lambda _e: on_grade(f"{functional}/{cosmetic}", None),
+                filled=False,
+                icon=ft.Icons.GRADING,
+            ),
+        ],
+        spacing=10,
+    )
+
+
+@ft.component
+def HandOff(
+    default_signer: str, on_hand_off: Callable[[str, str], Any], identifier: str = "handoff"
+) -> ft.Control:
+    to, set_to = ft.use_state("")
+    signer, set_signer = ft.use_state(default_signer)
+    return ft.Column(
+        [
+            ft.TextField(
+                label="Hand to (person:…, carrier:…, site:…)",
+                value=to,
+                on_change=lambda e: set_to(e.control.value),
+            ),
+            ft.TextField(
+                label="Signed by", value=signer, on_change=lambda e: set_signer(e.control.value)
+            ),
+            big_button(
+                "Hand off",
+                lambda _e: on_hand_off(to, signer),
+                icon=ft.Icons.HANDSHAKE,
+                identifier=f"{identifier}-button",
+                disabled=not (to.strip() and signer.strip()),
+            ),
+        ],
+        spacing=10,
+    )
+
+
+@ft.component
+def AssetView(
+    *,
+    tag: str | None,
+    view: TargetView[AssetState] | None,
+    custodian: str | None,
+    signer: str,
+    on_open: Callable[[str], Any],
+    on_transition: Callable[[str], Any],
+    on_grade: Callable[[str, str | None], Any],
+    on_load: Callable[[str], Any],
+    on_hand_off: Callable[[str, str], Any],
+) -> ft.Control:
+    picker = TagPicker("Scan or type an asset tag", "asset-picker", on_open)
+    if tag is None or view is None:
+        return ft.Column([picker, ft.Text("No asset open.", color=ft.Colors.ON_SURFACE_VARIANT)])
+    state = view.state
+    if not view.known:
+        return ft.Column(
+            [picker, ft.Text(f"{tag} is not known on this device yet.", size=16)], spacing=12
+        )
+    grade = present.grade_text(state.grade)
+    header = ft.Row(
+        [
+            ft.Column(
+                [
+                    tagged("asset-tag", ft.Text(tag, size=24, weight=ft.FontWeight.BOLD)),
+                    ft.Text(
+                        " ".join(p for p in (state.make, state.model) if p) or state.category,
+                        size=15,
+                        color=ft.Colors.ON_SURFACE_VARIANT,
+                    ),
+                ],
+                spacing=2,
+                expand=True,
+            ),
+            status_chip(state.status),
+        ]
+    )
+    badges: list[ft.Control] = []
+    if view.pending:
+        badges.append(chip(f"{view.pending} not synced", theme.WARN, "asset-pending"))
+    if view.open_conflicts:
+        badges.append(chip(f"{len(view.open_conflicts)} conflict", theme.BAD))
+    if state.grade_disputed:
+        badges.append(chip("Grade disputed", theme.BAD))
+    facts = section(
+        "NOW",
+        info_row("Location", state.location or "—", "asset-location"),
+        info_row(
+            "Grade",
+            f"{grade.letter} · {grade.grade} ({grade.label.split(maxsplit=1)[-1]})"
+            if grade
+            else "Not graded",
+            "asset-grade",
+        ),
+        info_row("Pallet", present.short_key(state.pallet), "asset-pallet"),
+        info_row("Custodian", custodian or "—", "asset-custodian"),
+        info_row("Serial", state.serial or "—"),
+        info_row(
+            "Seen at",
+            ", ".join(sorted(state.sightings)) or "—",
+        ),
+    )
+    choices = present.next_statuses(state.status)
+    status_buttons: list[ft.Control] = [
+        tagged(
+            f"to-{choice.value}",
+            ft.Container(
+                content=ft.Text(choice.label, color="#ffffff", weight=ft.FontWeight.W_600),
+                bgcolor=choice.colour,
+                border_radius=22,
+                padding=ft.Padding.symmetric(horizontal=14, vertical=12),
+                on_click=lambda _e, v=choice.value: on_transition(v),
+                ink=True,
+            ),
+            choice.label,
+        )
+        for choice in choices
+    ]
+    return ft.ListView(
+        [
+            picker,
+            header,
+            ft.Row(badges, wrap=True) if badges else ft.Container(height=0),
+            facts,
+            section(
+                "CHANGE STATUS",
+                ft.Row(status_buttons, wrap=True, spacing=8, run_spacing=8)
+                if status_buttons
+                else ft.Text("Final status: nothing can follow it."),
+            ),
+            section("GRADE", GradePicker(on_grade)),
+            section("LOAD ON A PALLET", TagPicker("Scan the pallet tag", "load-pallet", on_load)),
+            section("HAND OFF", HandOff(signer, on_hand_off)),
+        ],
+        spacing=12,
+        expand=True,
+    )

@@ -1,0 +1,192 @@
+"""The conflicts screen (supervisors): the open conflicts, both sides side by side, and a
+decision — keep A, keep B, or set a value — with a note."""
+
+# ruff: noqa: N802  (flet components are named like the controls they return)
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import flet as ft
+
+from app.ui import present, theme
+from app.ui.components import big_button, section, tagged
+
+# Which field of a "set a value" decision each conflict type reads (the fold's own table).
+from assets.merge import DECIDED_FIELD
+
+Conflict = Mapping[str, Any]
+
+
+def _side(title: str, side: Mapping[str, Any] | None) -> ft.Control:
+    rows: list[ft.Control] = [ft.Text(title, weight=ft.FontWeight.BOLD, color=ft.Colors.PRIMARY)]
+    if side is None:
+        rows.append(ft.Text("—"))
+    else:
+        rows.append(ft.Text(str(side.get("value") or "—"), size=17, weight=ft.FontWeight.BOLD))
+        for label, key in (
+            ("who", "actor"),
+            ("when", "at"),
+            ("where", "where"),
+            ("device", "device_id"),
+            ("what", "kind"),
+        ):
+            rows.append(
+                ft.Text(
+                    f"{label}: {side.get(key) or '—'}", size=13, color=ft.Colors.ON_SURFACE_VARIANT
+                )
+            )
+    return ft.Container(
+        content=ft.Column(rows, spacing=3),
+        bgcolor=ft.Colors.SURFACE_CONTAINER_HIGH,
+        border_radius=10,
+        padding=10,
+        expand=True,
+    )
+
+
+@ft.component
+def ConflictDetail(
+    conflict: Conflict,
+    on_decide: Callable[[str, str, Mapping[str, str] | None, str | None], Any],
+    on_back: Callable[[], Any],
+) -> ft.Control:
+    note, set_note = ft.use_state("")
+    value, set_value = ft.use_state("")
+    sides = list(conflict.get("sides") or [])
+    cid = str(conflict["id"])
+    field = DECIDED_FIELD.get(str(conflict.get("type")), "value")
+    detail = conflict.get("detail") or {}
+    return ft.ListView(
+        [
+            ft.Row(
+                [
+                    ft.IconButton(ft.Icons.ARROW_BACK, on_click=lambda _e: on_back()),
+                    ft.Text(
+                        str(conflict.get("label") or conflict.get("type")),
+                        size=20,
+                        weight=ft.FontWeight.BOLD,
+                        expand=True,
+                    ),
+                ]
+            ),
+            ft.Text(
+                f"{present.short_key(str(conflict.get('target')))} · "
+                f"{conflict.get('description', '')}",
+                size=14,
+            ),
+            *(
+                [
+                    ft.Text(
+                        ", ".join(f"{k}: {v}" for k, v in detail.items()),
+                        size=13,
+                        color=ft.Colors.ON_SURFACE_VARIANT,
+                    )
+                ]
+                if detail
+                else []
+            ),
+            tagged(
+                "conflict-sides",
+                ft.Row(
+                    [
+                        _side("A", sides[0] if sides else None),
+                        _side("B", sides[1] if len(sides) > 1 else None),
+                    ],
+                    vertical_alignment=ft.CrossAxisAlignment.START,
+                ),
+            ),
+            ft.TextField(
+                label="Note (why)",
+                value=note,
+                multiline=True,
+                on_change=lambda e: set_note(e.control.value),
+            ),
+            ft.Row(
+                [
+                    big_button(
+                        "Keep A",
+                        lambda _e: on_decide(cid, "a", None, note or None),
+                        identifier="decide-a",
+                        expand=True,
+                    ),
+                    big_button(
+                        "Keep B",
+                        lambda _e: on_decide(cid, "b", None, note or None),
+                        identifier="decide-b",
+                        expand=True,
+                    ),
+                ]
+            ),
+            section(
+                f"OR SET {field.upper()}",
+                ft.TextField(
+                    label=field.capitalize(),
+                    value=value,
+                    on_change=lambda e: set_value(e.control.value),
+                ),
+                big_button(
+                    "Decide with this value",
+                    lambda _e: on_decide(cid, "value", {field: value.strip()}, note or None),
+                    filled=False,
+                    identifier="decide-value",
+                    disabled=not value.strip(),
+                ),
+            ),
+        ],
+        spacing=12,
+        expand=True,
+    )
+
+
+@ft.component
+def ConflictsView(
+    conflicts: Sequence[Conflict],
+    on_decide: Callable[[str, str, Mapping[str, str] | None, str | None], Any],
+) -> ft.Control:
+    chosen, set_chosen = ft.use_state("")
+    current = next((c for c in conflicts if c["id"] == chosen), None)
+    if current is not None:
+        return ConflictDetail(current, on_decide, lambda: set_chosen(""), key=chosen)  # type: ignore[call-arg]
+    rows = [
+        tagged(
+            f"conflict-{index}",
+            ft.Container(
+                content=ft.Column(
+                    [
+                        ft.Text(
+                            str(c.get("label") or c.get("type")), size=16, weight=ft.FontWeight.BOLD
+                        ),
+                        ft.Text(
+                            f"{present.short_key(str(c.get('target')))}"
+                            f"{' · ' + str(c['site']) if c.get('site') else ''}",
+                            size=14,
+                            color=ft.Colors.ON_SURFACE_VARIANT,
+                        ),
+                    ],
+                    spacing=2,
+                ),
+                border=ft.Border.only(left=ft.BorderSide(5, str(c.get("colour") or theme.WARN))),
+                bgcolor=ft.Colors.SURFACE_CONTAINER,
+                border_radius=10,
+                padding=12,
+                on_click=lambda _e, cid=c["id"]: set_chosen(cid),
+                ink=True,
+            ),
+            str(c.get("label")),
+        )
+        for index, c in enumerate(conflicts)
+    ]
+    return ft.ListView(
+        [
+            tagged(
+                "conflict-count",
+                ft.Text(f"{len(conflicts)} open conflicts", size=20, weight=ft.FontWeight.BOLD),
+                f"{len(conflicts)} open conflicts",
+            ),
+            *(rows or [ft.Text("Nothing to decide. Sync to fetch new conflicts.")]),
+        ],
+        spacing=10,
+        expand=True,
+    )

@@ -1,0 +1,200 @@
+"""The pallet screen: build it by scanning, its manifest, seal with weights, confirm a crew's
+scan against the manifest (missing / extra / unexpected), and hand it off with a signature."""
+
+# ruff: noqa: N802  (flet components are named like the controls they return)
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import flet as ft
+
+from app.ui import present, theme
+from app.ui.components import big_button, chip, info_row, section, tagged
+from app.ui.views.asset import HandOff, TagPicker
+from assets.merge import PalletState
+from assets.tags import resolve
+from sync.device.view import TargetView
+
+PALLET_STATE_COLOURS = {"open": theme.INFO, "sealed": "#7e57c2", "received": theme.OK}
+
+
+def asset_key(text: str) -> str | None:
+    """A scanned asset tag as its key (`asset:TA-…`); None when it is not an asset tag."""
+    found = resolve(text)
+    return found.key if found.kind == "asset_tag" else None
+
+
+@ft.component
+def SealForm(
+    on_seal: Callable[[str, Mapping[str, str], Mapping[str, str]], Any],
+    tell: Callable[[str, bool], Any],
+) -> ft.Control:
+    seal, set_seal = ft.use_state("")
+    gross, set_gross = ft.use_state("")
+    tare, set_tare = ft.use_state("")
+    unit, set_unit = ft.use_state("kg")
+
+    def submit(_e: object) -> None:
+        try:
+            weights = present.weight_dict(gross, unit), present.weight_dict(tare, unit)
+        except Exception as exc:  # a typed weight the domain refuses: say why, keep the form
+            tell(f"Weight: {exc}", False)
+            return
+        on_seal(seal.strip(), *weights)
+
+    return ft.Column(
+        [
+            ft.TextField(
+                label="Seal number", value=seal, on_change=lambda e: set_seal(e.control.value)
+            ),
+            ft.Row(
+                [
+                    ft.TextField(
+                        label="Gross",
+                        value=gross,
+                        keyboard_type=ft.KeyboardType.NUMBER,
+                        on_change=lambda e: set_gross(e.control.value),
+                        expand=True,
+                    ),
+                    ft.TextField(
+                        label="Tare",
+                        value=tare,
+                        keyboard_type=ft.KeyboardType.NUMBER,
+                        on_change=lambda e: set_tare(e.control.value),
+                        expand=True,
+                    ),
+                ]
+            ),
+            ft.SegmentedButton(
+                segments=[
+                    ft.Segment(value="kg", label=ft.Text("kg")),
+                    ft.Segment(value="lb", label=ft.Text("lb")),
+                ],
+                selected=[unit],
+                on_change=lambda e: set_unit((e.control.selected or ["kg"])[0]),
+            ),
+            big_button(
+                "Seal pallet",
+                submit,
+                icon=ft.Icons.LOCK,
+                identifier="seal-button",
+                disabled=not (seal.strip() and gross.strip() and tare.strip()),
+            ),
+        ],
+        spacing=10,
+    )
+
+
+@ft.component
+def ConfirmScan(
+    check: Callable[[list[str]], present.ManifestCheck],
+    on_confirm: Callable[[list[str]], Any],
+) -> ft.Control:
+    scanned, set_scanned = ft.use_state(list[str]())
+
+    def add(text: str) -> None:
+        key = asset_key(text)
+        if key is not None and key not in scanned:
+            set_scanned([*scanned, key])
+
+    result = check(scanned)
+    lines: list[ft.Control] = [
+        ft.Text(
+            f"{len(result.present)} of {len(result.expected)} on the manifest scanned",
+            size=15,
+            weight=ft.FontWeight.W_600,
+        )
+    ]
+    for title, keys, colour, ident in (
+        ("Missing", result.missing, theme.BAD, "missing"),
+        ("Extra", result.extra, theme.WARN, "extra"),
+        ("Unexpected (on another pallet)", result.unexpected, theme.BAD, "unexpected"),
+    ):
+        if keys:
+            lines.append(
+                tagged(
+                    f"confirm-{ident}",
+                    ft.Text(
+                        f"{title}: " + ", ".join(present.short_key(k) for k in keys),
+                        color=colour,
+                        weight=ft.FontWeight.W_600,
+                    ),
+                )
+            )
+    return ft.Column(
+        [
+            TagPicker("Scan each asset on the pallet", "confirm-picker", add),
+            *lines,
+            big_button(
+                "Confirm against manifest",
+                lambda _e: on_confirm(scanned),
+                icon=ft.Icons.FACT_CHECK,
+                identifier="confirm-button",
+                filled=result.clean,
+                disabled=not scanned,
+            ),
+        ],
+        spacing=8,
+    )
+
+
+@ft.component
+def PalletView(
+    *,
+    tag: str | None,
+    view: TargetView[PalletState] | None,
+    signer: str,
+    unit: str,
+    on_open: Callable[[str], Any],
+    on_load: Callable[[str], Any],
+    on_seal: Callable[[str, Mapping[str, str], Mapping[str, str]], Any],
+    check: Callable[[list[str]], present.ManifestCheck],
+    on_confirm: Callable[[list[str]], Any],
+    on_hand_off: Callable[[str, str], Any],
+    tell: Callable[[str, bool], Any],
+) -> ft.Control:
+    picker = TagPicker("Scan or type a pallet tag", "pallet-picker", on_open)
+    if tag is None or view is None:
+        return ft.Column(
+            [picker, ft.Text("No pallet open.", color=ft.Colors.ON_SURFACE_VARIANT)], spacing=12
+        )
+    state = view.state
+    manifest = sorted(state.manifest)
+    header = ft.Row(
+        [
+            tagged("pallet-tag", ft.Text(tag, size=24, weight=ft.FontWeight.BOLD), tag),
+            chip(
+                state.state.capitalize(),
+                PALLET_STATE_COLOURS.get(state.state, theme.WARN),
+                "pallet-state",
+            ),
+        ],
+        alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+    )
+    facts = section(
+        "NOW",
+        info_row("On it", f"{len(manifest)} assets", "pallet-count"),
+        info_row("Seal", state.seal_number or "—"),
+        info_row("Gross", present.kg_text(state.gross_kg, unit)),
+        info_row("Tare", present.kg_text(state.tare_kg, unit)),
+        info_row("Custodian", state.custodian or "—"),
+        info_row("Not synced", str(view.pending)),
+    )
+    items = [ft.Text(present.short_key(key), size=15, selectable=True) for key in manifest[:200]]
+    parts: list[ft.Control] = [picker, header, facts]
+    if state.state == "open":
+        parts.append(
+            section("LOAD: SCAN ASSETS", TagPicker("Scan an asset tag", "load-asset", on_load))
+        )
+    parts.append(
+        section(
+            f"MANIFEST ({len(manifest)})", *(items or [ft.Text("Empty")]), identifier="manifest"
+        )
+    )
+    if state.state == "open":
+        parts.append(section("SEAL", SealForm(on_seal, tell)))
+    parts.append(section("CONFIRM CONTENTS", ConfirmScan(check, on_confirm)))
+    parts.append(section("HAND OFF (SIGNED)", HandOff(signer, on_hand_off, "pallet-handoff")))
+    return ft.ListView(parts, spacing=12, expand=True)

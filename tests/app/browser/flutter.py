@@ -1,0 +1,80 @@
+"""Small helpers to drive a Flutter web page through its semantics tree."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+TIMEOUT_MS = 20_000
+
+
+def by_id(page: Any, identifier: str) -> Any:
+    return page.locator(f"[flt-semantics-identifier='{identifier}']")
+
+
+def field(page: Any, label: str) -> Any:
+    return page.locator(f":is(input, textarea)[aria-label='{label}']")
+
+
+def wait_id(page: Any, identifier: str, timeout_ms: int = TIMEOUT_MS) -> Any:
+    page.wait_for_selector(f"[flt-semantics-identifier='{identifier}']", timeout=timeout_ms)
+    return by_id(page, identifier)
+
+
+def type_into(page: Any, label: str, text: str, attempts: int = 3) -> None:
+    """Focus a field and type as a person does (Flutter listens to key events, not `fill`);
+    check the field took the text, since a re-render can steal the first click's focus."""
+    for _ in range(attempts):
+        target = field(page, label)
+        target.click()
+        time.sleep(0.3)
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Delete")
+        page.keyboard.type(text)
+        time.sleep(0.3)
+        if field(page, label).input_value() == text:
+            return
+    raise AssertionError(f"the field {label!r} did not take the text")
+
+
+def label_of(page: Any, identifier: str) -> str:
+    """The label and text of every node carrying `identifier` (one, unless mid-repaint)."""
+    script = "els => els.map(e => `${e.getAttribute('aria-label') || ''} ${e.innerText}`)"
+    texts = page.eval_on_selector_all(f"[flt-semantics-identifier='{identifier}']", script)
+    return " | ".join(t.strip() for t in texts)
+
+
+def wait_label(page: Any, identifier: str, pattern: str, timeout_s: float = 20.0) -> str:
+    """Wait until the element's label (or text) matches `pattern`; return it."""
+    deadline = time.monotonic() + timeout_s
+    seen = ""
+    while time.monotonic() < deadline:
+        if by_id(page, identifier).count():
+            seen = label_of(page, identifier)
+            if re.search(pattern, seen):
+                return seen
+        time.sleep(0.25)
+    raise AssertionError(f"{identifier}: {seen!r} never matched {pattern!r}")
+
+
+def wedge(page: Any, *codes: str) -> None:
+    """Type codes into the scan field as a keyboard-wedge scanner does (text, then Enter)."""
+    for code in codes:
+        type_into(page, "Scan a tag", code)
+        page.keyboard.press("Enter")
+        time.sleep(0.35)
+
+
+def tab(page: Any, name: str, attempts: int = 3) -> None:
+    """Open a NavigationBar destination; click again if a repaint swallowed the first click."""
+    destination = page.get_by_role("tab", name=re.compile(name))
+    for _ in range(attempts):
+        destination.click()
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            if destination.get_attribute("aria-selected") == "true":
+                time.sleep(0.4)
+                return
+            time.sleep(0.1)
+    raise AssertionError(f"the {name!r} tab did not open")
