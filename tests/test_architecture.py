@@ -37,7 +37,7 @@ def imports_of(package: str) -> list[tuple[str, str]]:
 
 
 def top(name: str) -> str:
-    return name.split(".")[0]
+    return name.split(".", maxsplit=1)[0]
 
 
 def test_assets_uses_the_standard_library_only() -> None:
