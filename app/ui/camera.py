@@ -1,74 +1,80 @@
-"""The camera panel: a live preview and a take-picture loop whose stills are decoded in Python.
-
-flet-camera has no image stream on web, so the panel takes stills in a loop (the notes measured
-about 20/s here) and feeds each to `scanner.ScanSession`, which reports each distinct code once
-(1D codes after two frames agree). Decoding runs in a worker thread, off the UI loop.
-"""
+"""The camera panel: flet-camera's live preview, and a paced take-picture loop whose stills are
+decoded in Python (see `camera_loop`). The loop starts when the panel mounts and stops when it
+unmounts (the technician closes the camera, changes screen, or the page goes away)."""
 
 # ruff: noqa: N802  (flet components are named like the controls they return)
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
 import flet as ft
 import flet_camera as fc
+from flet.components.hooks.use_ref import MutableRef
 
 from app.ui import theme
+from app.ui.camera_loop import NO_CAMERA, StillLoop, camera_problem
 from app.ui.components import tagged
-from scanner import ScanSession
-from scanner.errors import ScannerError
 
-FRAME_PAUSE_S = 0.03
+STARTING = "Starting the camera…"
+READY = "Point the camera at a tag"
+
+
+def _pick_back(cameras: list[Any]) -> Any:
+    """The back camera when the device says which one that is (phones), else the first."""
+    return next((c for c in cameras if "back" in str(c.lens_direction).lower()), cameras[0])
 
 
 @ft.component
 def CameraPanel(on_code: Callable[[str, str], Any], on_error: Callable[[str], Any]) -> ft.Control:
-    camera = ft.use_memo(lambda: fc.Camera(preview_enabled=True, height=260), [])
-    running = ft.use_ref(True)
-    status, set_status = ft.use_state("Starting the camera…")
+    camera = ft.use_memo(lambda: fc.Camera(preview_enabled=True, height=240, expand=False), [])
+    status, set_status = ft.use_state(STARTING)
+    loop_ref: MutableRef[StillLoop | None] = ft.use_ref(None)  # the loop while open
+    closed = ft.use_ref(False)  # unmounted (maybe before the loop even started)
 
-    async def loop() -> None:
+    def found(text: str, symbology: str) -> None:
+        set_status(f"Read {text}")
+        on_code(text, symbology)
+
+    async def start() -> None:
+        if closed.current:
+            return
+        loop = StillLoop(camera.take_picture, found, on_error)
+        loop_ref.current = loop
         try:
             cameras = await camera.get_available_cameras()
             if not cameras:
-                on_error("No camera found on this device")
+                on_error(NO_CAMERA)
                 return
-            back = next((c for c in cameras if "back" in str(c.lens_direction)), cameras[0])
-            await camera.initialize(back, fc.ResolutionPreset.MEDIUM, enable_audio=False)
-        except Exception as exc:  # the browser refused or the platform has no camera support
-            on_error(f"Camera unavailable: {exc}")
+            await camera.initialize(_pick_back(cameras), fc.ResolutionPreset.MEDIUM, False)
+        except Exception as exc:  # browser refusal, no device, or an unsupported platform
+            if loop.running:
+                on_error(camera_problem(exc))
             return
-        set_status("Point at a tag")
-        session = ScanSession()
-        while running.current:
-            try:
-                still = await camera.take_picture()
-                found = await asyncio.to_thread(session.feed, still)
-            except ScannerError:
-                continue  # one unreadable still is no reason to stop
-            except Exception as exc:
-                on_error(f"Camera stopped: {exc}")
-                return
-            for sighting in found:
-                on_code(sighting.text, sighting.symbology)
-            await asyncio.sleep(FRAME_PAUSE_S)
-
-    def start() -> None:
-        ft.context.page.run_task(loop)
+        if not loop.running:
+            return  # closed while the camera was starting
+        set_status(READY)
+        await loop.run()
 
     def stop() -> None:
-        running.current = False
+        closed.current = True
+        if loop_ref.current is not None:
+            loop_ref.current.stop()
 
-    ft.on_mounted(start)
+    ft.on_mounted(lambda: ft.context.page.run_task(start))
     ft.on_unmounted(stop)
     return tagged(
         "camera",
         ft.Container(
             content=ft.Column(
-                [camera, ft.Text(status, size=13, color=ft.Colors.ON_SURFACE_VARIANT)],
+                [
+                    camera,
+                    tagged(
+                        "camera-status",
+                        ft.Text(status, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+                    ),
+                ],
                 spacing=4,
             ),
             border=ft.Border.all(2, theme.INFO),

@@ -17,9 +17,10 @@ from typing import Any, TypeVar
 
 import flet as ft
 
-from app.ui import present, theme
+from app.ui import present, sounds, theme
 from app.ui.camera import CameraPanel
 from app.ui.components import busy_bar, notice, sync_indicator, tagged
+from app.ui.player import ScanPlayer
 from app.ui.scanflow import ASSET, CLAIMED, PALLET, SEEN, ScanOutcome
 from app.ui.session import DeviceSession
 from app.ui.state import ASSET as ASSET_TAB
@@ -32,6 +33,7 @@ from app.ui.views.scan import ScanView
 from app.ui.views.signin import EnrolView, SignInView
 from app.ui.views.sync import SyncView
 from assets.tags import resolve
+from sync.device.history import HistoryEntry, combine
 from sync.errors import DeviceError
 
 log = logging.getLogger(__name__)
@@ -54,8 +56,12 @@ def App(session: DeviceSession) -> ft.Control:
     )
     state, _ = ft.use_state(initial)  # an observable: changing a field re-renders
     camera_on, set_camera_on = ft.use_state(False)
+    # the store's history of the open asset: (tag, entries or None when it cannot be had)
+    nothing_fetched: tuple[str, list[HistoryEntry] | None] | None = None
+    remote, set_remote = ft.use_state(nothing_fetched)
     polling = ft.use_ref(True)
     page = ft.context.page
+    player = ft.use_memo(ScanPlayer, [])  # its audio services live as long as the page
 
     # ---- background: keep the sync indicator current -------------------------------------
     async def poll() -> None:
@@ -133,6 +139,9 @@ def App(session: DeviceSession) -> ft.Control:
 
     # ---- scanning ----------------------------------------------------------------------------
     def after_scan(outcome: ScanOutcome) -> None:
+        sound = sounds.sound_for(outcome)
+        if state.sound and sound is not None:
+            page.run_task(player.play, sound)
         state.scans = list(session.flow.results)
         state.location = session.flow.location
         state.flash += 1
@@ -179,8 +188,15 @@ def App(session: DeviceSession) -> ft.Control:
     svc = session.service
     signer = state.person.display_name if state.person else ""
 
-    def hand_off(key: str, to: str, signed_by: str) -> None:
-        write(svc.hand_off, key, to.strip(), signed_by.strip(), done=f"Handed to {to}.")
+    def hand_off(key: str, to: str, signed_by: str, giver: str | None = None) -> None:
+        write(
+            svc.hand_off,
+            key,
+            to.strip(),
+            signed_by.strip(),
+            from_holder=giver or None,
+            done=f"Handed to {to}.",
+        )
 
     def load_asset_on(pallet_text: str, asset: str | None) -> None:
         pallet = _tag_of(pallet_text, "pallet")
@@ -222,6 +238,18 @@ def App(session: DeviceSession) -> ft.Control:
     def camera_failed(text: str) -> None:
         state.tell(text, False)
         set_camera_on(False)
+
+    # ---- the open asset's full history, fetched in the background --------------------------
+    on_asset = state.tab == ASSET_TAB and state.asset_tag is not None and state.person is not None
+
+    async def fetch_history() -> None:
+        tag = state.asset_tag
+        if not on_asset or tag is None:
+            return
+        found = await asyncio.to_thread(session.store_history, tag)
+        set_remote((tag, found))
+
+    ft.use_effect(fetch_history, [on_asset, state.asset_tag, state.progress.pulled])
 
     async def sync_now() -> None:
         await long_job("Syncing with the central store…", session.sync_now)
@@ -277,6 +305,9 @@ def App(session: DeviceSession) -> ft.Control:
         tab = state.tab
         if tab == ASSET_TAB:
             tag = state.asset_tag
+            local = svc.history(tag) if tag else []
+            fetched = remote[1] if remote is not None and remote[0] == tag else None
+            complete = None if remote is None or remote[0] != tag else fetched is not None
             body = AssetView(
                 tag=tag,
                 view=svc.asset(tag) if tag else None,
@@ -288,7 +319,9 @@ def App(session: DeviceSession) -> ft.Control:
                     svc.grade, tag, g, letter=letter, done=f"Graded {letter or g}."
                 ),
                 on_load=lambda p: load_asset_on(p, tag),
-                on_hand_off=lambda to, by: hand_off(f"asset:{tag}", to, by),
+                on_hand_off=lambda to, by, giver=None: hand_off(f"asset:{tag}", to, by, giver),
+                history=combine(fetched, local) if fetched is not None else local,
+                history_complete=complete,
             )
         elif tab == PALLET_TAB:
             ptag = state.pallet_tag
@@ -331,6 +364,8 @@ def App(session: DeviceSession) -> ft.Control:
                 on_claim=on_claim,
                 on_open=on_open,
                 on_toggle_camera=lambda: set_camera_on(not camera_on),
+                sound=state.sound,
+                on_toggle_sound=lambda: setattr(state, "sound", not state.sound),
             )
 
     tabs = [SCAN, ASSET_TAB, PALLET_TAB, SYNC] + ([CONFLICTS] if state.supervisor else [])

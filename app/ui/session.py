@@ -12,12 +12,14 @@ from pathlib import Path
 
 from app.ui.places import PlaceBook
 from app.ui.scanflow import ScanFlow
+from sync.device import history
 from sync.device.database import DeviceDatabase
 from sync.device.engine import SyncEngine
 from sync.device.people import Person
 from sync.device.progress import SyncProgress
 from sync.device.service import DeviceService, Recorded
 from sync.device.state import load_state
+from sync.errors import DeviceError
 
 PLACES_SUFFIX = ".places.json"
 
@@ -74,6 +76,21 @@ class DeviceSession:
     def sign_out(self) -> None:
         self.service.sign_out()
         self.flow.clear_location()
+
+    # ---- history ---------------------------------------------------------------------------
+
+    def store_history(self, tag: str) -> list[history.HistoryEntry] | None:
+        """The store's full log of an asset (blocking: run it in a worker thread), or None
+        when it cannot be had now (offline, not enrolled, unknown to the store)."""
+        with self.db.read() as conn:
+            token = load_state(conn).token
+        person = self.service.current_person()
+        if not token:
+            return None
+        try:
+            return history.fetch(self.server_url, token, person.token if person else None, tag)
+        except DeviceError:
+            return None
 
     # ---- sync ------------------------------------------------------------------------------
 

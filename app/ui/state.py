@@ -36,6 +36,7 @@ class AppState:
     revision: int = 0  # bumped after each write so views re-read the device database
     flash: int = 0  # bumped on each acknowledged scan: the scan field flashes
     dark: bool = True
+    sound: bool = True  # a beep acknowledges each scan; a technician can turn it off
 
     def tell(self, text: str, ok: bool = True) -> None:
         self.notice, self.notice_ok = text, ok

@@ -20,7 +20,7 @@ from assets.conflicts import Conflict
 from assets.errors import AssetsError, InvalidOperation
 from assets.merge import DEFAULT_RULES, AssetState, MergeRules, PalletState
 from assets.operations import Operation, build_operation, parse_key
-from sync.device import cache, clock, outbox, people, view
+from sync.device import cache, clock, history, outbox, people, view
 from sync.device.database import DeviceDatabase
 from sync.device.outbox import OutboxRow
 from sync.device.state import load_state, save_state
@@ -176,6 +176,16 @@ class DeviceService:
         """Conflicts pulled from the store that are still open (ConflictView dicts)."""
         with self.db.read() as conn:
             return cache.open_conflicts(conn)
+
+    def history(self, tag: str) -> list[history.HistoryEntry]:
+        """What this device knows of an asset's operations, newest first: its own (pending ones
+        flagged) and, for other devices' work, what the cached state names. The full log of
+        every device is the store's `GET /v1/assets/{tag}` (see `sync.device.history.fetch`)."""
+        key = _key("asset", tag)
+        with self.db.read() as conn:
+            own = history.device_entries(conn, key)
+            cached = history.cached_entries(cache.cached_asset(conn, key), (e.op_id for e in own))
+        return history.newest_first([*own, *cached])
 
     def locations(self, site: str | None = None) -> list[str]:
         """Locations the store knows (to pick from when a location tag will not scan)."""

@@ -4,15 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import flet as ft
 
 from app.ui import present, theme
 from app.ui.components import big_button, chip, info_row, section, status_chip, tagged
+from app.ui.views.history import history_section
 from assets.grades import COSMETIC, FUNCTIONAL
 from assets.merge import AssetState
+from sync.device.history import HistoryEntry
 from sync.device.view import TargetView
 
 
@@ -100,12 +102,35 @@ def GradePicker(on_grade: Callable[[str, str | None], Any]) -> ft.Control:
 
 @ft.component
 def HandOff(
-    default_signer: str, on_hand_off: Callable[[str, str], Any], identifier: str = "handoff"
+    default_signer: str,
+    on_hand_off: Callable[..., Any],
+    identifier: str = "handoff",
+    default_giver: str | None = None,
 ) -> ft.Control:
+    """Who takes it and who signs; when nobody holds it yet on this device's view, also who
+    gives it (prefilled with the site it was last seen at)."""
     to, set_to = ft.use_state("")
     signer, set_signer = ft.use_state(default_signer)
+    giver, set_giver = ft.use_state(default_giver or "")
+    ask_giver = default_giver is not None
+    fields: list[ft.Control] = []
+    if ask_giver:
+        fields.append(
+            ft.TextField(
+                label="Handed over by", value=giver, on_change=lambda e: set_giver(e.control.value)
+            )
+        )
+    ready = bool(to.strip() and signer.strip() and (giver.strip() or not ask_giver))
+
+    def submit(_e: Any) -> None:
+        if ask_giver:
+            on_hand_off(to, signer, giver.strip())
+        else:
+            on_hand_off(to, signer)
+
     return ft.Column(
         [
+            *fields,
             ft.TextField(
                 label="Hand to (person:…, carrier:…, site:…)",
                 value=to,
@@ -116,14 +141,19 @@ def HandOff(
             ),
             big_button(
                 "Hand off",
-                lambda _e: on_hand_off(to, signer),
+                submit,
                 icon=ft.Icons.HANDSHAKE,
                 identifier=f"{identifier}-button",
-                disabled=not (to.strip() and signer.strip()),
+                disabled=not ready,
             ),
         ],
         spacing=10,
     )
+
+
+def _site_holder(location: str | None) -> str:
+    """Who holds an asset nobody has signed for: the site it was last seen at."""
+    return f"site:{location.split('/', 1)[0]}" if location else ""
 
 
 @ft.component
@@ -137,7 +167,9 @@ def AssetView(
     on_transition: Callable[[str], Any],
     on_grade: Callable[[str, str | None], Any],
     on_load: Callable[[str], Any],
-    on_hand_off: Callable[[str, str], Any],
+    on_hand_off: Callable[..., Any],
+    history: Sequence[HistoryEntry] = (),
+    history_complete: bool | None = None,
 ) -> ft.Control:
     picker = TagPicker("Scan or type an asset tag", "asset-picker", on_open)
     if tag is None or view is None:
@@ -220,7 +252,16 @@ def AssetView(
             ),
             section("GRADE", GradePicker(on_grade)),
             section("LOAD ON A PALLET", TagPicker("Scan the pallet tag", "load-pallet", on_load)),
-            section("HAND OFF", HandOff(signer, on_hand_off)),
+            section(
+                "HAND OFF",
+                HandOff(
+                    signer,
+                    on_hand_off,
+                    default_giver=None if custodian else _site_holder(state.location),
+                    key=f"handoff|{custodian}",  # type: ignore[call-arg]
+                ),
+            ),
+            history_section(history, history_complete),
         ],
         spacing=12,
         expand=True,

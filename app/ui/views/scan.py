@@ -132,6 +132,8 @@ def ScanView(
     on_claim: Callable[[ScanOutcome], Any],
     on_open: Callable[[ScanOutcome], Any],
     on_toggle_camera: Callable[[], Any],
+    sound: bool = True,
+    on_toggle_sound: Callable[[], Any] | None = None,
 ) -> ft.Control:
     text, set_text = ft.use_state("")
 
@@ -222,11 +224,31 @@ def ScanView(
             ft.Row(
                 [
                     ft.Text("Scans", size=13, weight=ft.FontWeight.BOLD, color=ft.Colors.PRIMARY),
-                    tagged(
-                        "seen-count",
-                        ft.Text(
-                            f"{counts} recorded here", size=13, color=ft.Colors.ON_SURFACE_VARIANT
-                        ),
+                    ft.Row(
+                        [
+                            tagged(
+                                "seen-count",
+                                ft.Text(
+                                    f"{counts} recorded here",
+                                    size=13,
+                                    color=ft.Colors.ON_SURFACE_VARIANT,
+                                ),
+                            ),
+                            tagged(
+                                "sound-toggle",
+                                ft.IconButton(
+                                    ft.Icons.VOLUME_UP if sound else ft.Icons.VOLUME_OFF,
+                                    tooltip="Turn scan sounds off"
+                                    if sound
+                                    else "Turn scan sounds on",
+                                    on_click=lambda _e: on_toggle_sound and on_toggle_sound(),
+                                ),
+                                "Scan sounds on" if sound else "Scan sounds off",
+                                key=f"sound|{sound}",
+                            ),
+                        ],
+                        spacing=0,
+                        tight=True,
                     ),
                 ],
                 alignment=ft.MainAxisAlignment.SPACE_BETWEEN,

@@ -23,6 +23,8 @@ from typing import Any
 import pytest
 
 from app.commands.demo import StoreProcess, free_port, start_store
+from assets.tags import make_tag
+from tests.app.browser.fakecam import label_frame, write_y4m
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -34,7 +36,24 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Chromium's fake camera plays a video of this tag's label (made in the `browser` fixture),
+# and sounds may play without a click first.
+CAMERA_TAG = make_tag("asset", 9101)
+MEDIA_ARGS = [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+]
 VIEWPORT = {"width": 390, "height": 844}
+# Counts every sound the page starts (flet-audio plays through HTML media elements on web).
+COUNT_SOUNDS = """
+window.__tagtrailSounds = 0;
+const play = HTMLMediaElement.prototype.play;
+HTMLMediaElement.prototype.play = function (...args) {
+  window.__tagtrailSounds += 1;
+  return play.apply(this, args);
+};
+"""
 LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
 
 
@@ -140,12 +159,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 @pytest.fixture(scope="package")
-def browser() -> Iterator[Any]:
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
+    video = write_y4m(tmp_path_factory.mktemp("camera") / "label.y4m", [label_frame(CAMERA_TAG)])
+    camera = [*MEDIA_ARGS, f"--use-file-for-fake-video-capture={video}"]
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
+            executable_path=str(CHROMIUM), headless=True, args=[*ARGS, *camera]
         )
         try:
             yield chromium
@@ -163,6 +184,7 @@ def _only_loopback(route: Any) -> None:
 @pytest.fixture(scope="package")
 def page(browser: Any, stack: Stack) -> Iterator[Any]:
     context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(COUNT_SOUNDS)
     tab = context.new_page()
     tab.route("**/*", _only_loopback)
     tab.goto(stack.app_url)

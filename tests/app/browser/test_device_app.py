@@ -11,15 +11,8 @@ import pytest
 
 from assets.tags import make_tag
 from tests.app.browser.conftest import Stack
-from tests.app.browser.flutter import (
-    by_id,
-    label_of,
-    tab,
-    type_into,
-    wait_id,
-    wait_label,
-    wedge,
-)
+from tests.app.browser.flutter import by_id, label_of, tab, type_into, wait_id, wait_label, wedge
+from tests.app.browser.steps import claim_newest, rows, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,27 +20,8 @@ PLACE = "DAL1/B1/CLOSET-2"
 NEW_1, NEW_2 = make_tag("asset", 9001), make_tag("asset", 9002)
 
 
-def sign_in(page: Any, username: str, pin: str) -> None:
-    type_into(page, "Username", username)
-    type_into(page, "PIN", pin)
-    by_id(page, "signin-button").click()
-    page.wait_for_selector("input[aria-label='Scan a tag']", timeout=30_000)
-
-
-def claim_newest(page: Any, tag: str) -> None:
-    wedge(page, tag)
-    wait_label(page, "scan-row-" + str(rows(page)), rf"{tag}.*claim it")
-    before = rows(page)
-    wait_id(page, "claim-0").click()
-    wait_label(page, f"scan-row-{before}", rf"{tag}.*New asset")  # replaces the offer
-
-
-def rows(page: Any) -> int:
-    return int(by_id(page, "scan-list").locator("[flt-semantics-identifier^='scan-row-']").count())
-
-
 def test_scan_offline_and_drain(page: Any, stack: Stack) -> None:
-    sign_in(page, "tess", "3333")
+    signed_in(page, "tess", "3333")
     wedge(page, PLACE.lower())
     wait_label(page, "current-location", PLACE)
     claim_newest(page, NEW_1)
@@ -83,8 +57,7 @@ def test_scan_offline_and_drain(page: Any, stack: Stack) -> None:
 
 
 def test_supervisor_decides_a_conflict(page: Any, stack: Stack) -> None:
-    by_id(page, "sign-out").click()
-    sign_in(page, "sam", "2222")
+    signed_in(page, "sam", "2222")
     wait_label(page, "sync-indicator", "Synced", 30)
     tab(page, "Conflicts")
     before = int(wait_label(page, "conflict-count", r"[1-9]\d* open").split()[0])

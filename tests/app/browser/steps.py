@@ -1,0 +1,36 @@
+"""Steps the browser tests share: signing in and out, claiming a tag, counting scan rows."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.app.browser.flutter import by_id, type_into, wait_id, wait_label, wedge
+
+
+def sign_in(page: Any, username: str, pin: str) -> None:
+    type_into(page, "Username", username)
+    type_into(page, "PIN", pin)
+    by_id(page, "signin-button").click()
+    page.wait_for_selector("input[aria-label='Scan a tag']", timeout=30_000)
+
+
+def signed_in(page: Any, username: str, pin: str) -> None:
+    """Sign in as `username`, signing out whoever the page left signed in."""
+    if by_id(page, "sign-out").count():
+        by_id(page, "sign-out").click()
+        page.wait_for_selector("input[aria-label='Username']", timeout=20_000)
+        time.sleep(0.3)
+    sign_in(page, username, pin)
+
+
+def rows(page: Any) -> int:
+    return int(by_id(page, "scan-list").locator("[flt-semantics-identifier^='scan-row-']").count())
+
+
+def claim_newest(page: Any, tag: str) -> None:
+    wedge(page, tag)
+    wait_label(page, "scan-row-" + str(rows(page)), rf"{tag}.*claim it")
+    before = rows(page)
+    wait_id(page, "claim-0").click()
+    wait_label(page, f"scan-row-{before}", rf"{tag}.*New asset")  # replaces the offer
