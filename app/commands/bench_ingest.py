@@ -1,7 +1,8 @@
 """`tagtrail bench ingest`: the central store's ingest rate over HTTP on loopback.
 
 For each database (SQLite file, and PostgreSQL when it answers on 127.0.0.1:5432) it starts
-`tagtrail server` as a separate process on a fresh store, then measures:
+`tagtrail server --workers N` (default 2, as a site store on two cores runs it) as a separate
+process on a fresh store, then measures:
 - one device pushing N operations in batches of 500;
 - twenty devices pushing N operations each, at the same time;
 - beside them, the raw rate of inserting the same rows (the log's columns) into a bare table in
@@ -9,7 +10,7 @@ For each database (SQLite file, and PostgreSQL when it answers on 127.0.0.1:5432
 Operations are built and JSON-encoded before the clock starts, so the figures are the server's.
 
 `--memory` instead ingests 1,000,000 operations (20 devices) and then has a new device pull
-100,000 assets, sampling the server process's VmRSS and reporting its VmHWM (peak) from
+100,000 assets (one server process), sampling the server process's VmRSS and reporting its VmHWM (peak) from
 /proc/<pid>/status.
 """
 
@@ -110,7 +111,7 @@ def _prepare(db_url: str, key_file: Path, devices: list[str]) -> dict[str, tuple
 
 
 @contextmanager
-def _server(db_url: str, key_file: Path) -> Iterator[tuple[str, int]]:
+def _server(db_url: str, key_file: Path, workers: int = 1) -> Iterator[tuple[str, int]]:
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -126,6 +127,8 @@ def _server(db_url: str, key_file: Path) -> Iterator[tuple[str, int]]:
         str(key_file),
         "--port",
         str(port),
+        "--workers",
+        str(workers),
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
@@ -149,6 +152,9 @@ def _server(db_url: str, key_file: Path) -> Iterator[tuple[str, int]]:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
 
 
 def _push_all(url: str, device: str, tokens: tuple[str, str], bodies: list[bytes]) -> None:
@@ -270,7 +276,9 @@ def _db(engine: str, workdir: Path) -> Iterator[str]:
             yield url
 
 
-def _throughput(engine: str, ops: int, devices: int, workdir: Path) -> list[tuple[str, float]]:
+def _throughput(
+    engine: str, ops: int, devices: int, workdir: Path, workers: int
+) -> list[tuple[str, float]]:
     figures = []
     for label, count in (("1 device", 1), (f"{devices} devices", devices)):
         with _db(engine, workdir) as url:
@@ -278,7 +286,7 @@ def _throughput(engine: str, ops: int, devices: int, workdir: Path) -> list[tupl
             tokens = _prepare(url, workdir / "signing.key", names)
             start = 1_780_000_000_000
             bodies = {name: _ops(name, ops, start + i) for i, name in enumerate(names)}
-            with _server(url, workdir / "signing.key") as (base, _pid):
+            with _server(url, workdir / "signing.key", workers) as (base, _pid):
                 elapsed = _run_devices(base, tokens, bodies)
             figures.append((f"{engine:<8} {label:<11} {count * ops:>7} ops", count * ops / elapsed))
             if count == 1:
@@ -377,6 +385,13 @@ def _ops_cached(device: str, count: int, start_ms: int) -> list[bytes]:
     type=click.Choice(["sqlite", "postgres"]),
     help="default: both (PostgreSQL when it answers on 127.0.0.1:5432)",
 )
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="server processes (tagtrail server --workers)",
+)
 @click.option("--memory", is_flag=True, help="1,000,000-op ingest + 100,000-asset pull, RSS")
 @click.option("--memory-ops", default=1_000_000, show_default=True, hidden=True)
 @click.option("--memory-assets", default=100_000, show_default=True, hidden=True)
@@ -385,6 +400,7 @@ def bench_ingest(
     ops: int,
     devices: int,
     engines: tuple[str, ...],
+    workers: int,
     memory: bool,
     memory_ops: int,
     memory_assets: int,
@@ -406,7 +422,10 @@ def bench_ingest(
                 )
                 _memory(engine, memory_ops, memory_assets, workdir)
             return
-        click.echo(f"ingest over HTTP, batches of {BATCH} ({os.cpu_count()} CPUs)")
+        click.echo(
+            f"ingest over HTTP, batches of {BATCH} ({os.cpu_count()} CPUs, "
+            f"server --workers {workers})"
+        )
         for engine in chosen:
-            for label, rate in _throughput(engine, ops, devices, workdir):
+            for label, rate in _throughput(engine, ops, devices, workdir, workers):
                 click.echo(f"  {label}: {rate:>10,.0f} /s")

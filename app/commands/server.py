@@ -53,6 +53,13 @@ _key = click.option(
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8470, show_default=True, type=int)
 @click.option("--demo", is_flag=True, help="seed an empty store with demo people and assets")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="server processes sharing the port (SQLite: they take turns at the write lock)",
+)
 @click.pass_context
 def server(
     ctx: click.Context,
@@ -62,6 +69,7 @@ def server(
     host: str,
     port: int,
     demo: bool,
+    workers: int,
 ) -> None:
     """Run the central store every device syncs to (migrates the database first)."""
     ctx.ensure_object(dict)
@@ -85,7 +93,10 @@ def server(
                 click.echo(f"  {role:<11} {username:<6} PIN {DEMO_PINS[username]}  ({name})")
             click.echo(f"Enrol a device with this one-time code: {result.enrolment_code}")
     click.echo(f"TagTrail central store on http://{host}:{port}  (API docs: /docs)")
-    serve_forever(store, host, port)
+    try:
+        serve_forever(store, host, port, workers)
+    except StoreError as exc:
+        raise click.ClickException(exc.message) from exc
 
 
 @server.command()

@@ -85,6 +85,7 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(routes_sync.router)
     app.include_router(routes_read.router)
     app.include_router(routes_people.router)
+    routes_sync.document_push_body(app)
 
     @app.exception_handler(StoreError)
     async def store_error(_request: Request, exc: StoreError) -> JSONResponse:

@@ -15,9 +15,14 @@ from collections.abc import Mapping
 GENESIS_HASH = "0" * 64
 
 
+# json.dumps with these options builds a new encoder at every call; one made once writes the
+# very same text.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(data: Mapping[str, object]) -> str:
     """One text per value: sorted keys, no spaces, UTF-8 kept as is."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(data)
 
 
 def entry_hash(

@@ -1,13 +1,17 @@
 """Engines for the store's database: a SQLite file (default) or PostgreSQL (psycopg 3).
 
-SQLite: WAL, synchronous=FULL, and SQLAlchemy emits BEGIN itself so a read transaction sees one
-snapshot and a write transaction takes the write lock up front (`BEGIN IMMEDIATE`).
+SQLite: WAL, synchronous=FULL (every commit is on disk before a push is acknowledged: the signed
+chain heads handed to devices and written beside the key must never run ahead of the log after
+a power cut), checkpoints on a thread of their own (sync.server.checkpoint), and SQLAlchemy
+emits BEGIN itself so a read transaction sees one snapshot and a write transaction takes the
+write lock up front (`BEGIN IMMEDIATE`).
 PostgreSQL: READ COMMITTED for writes (ingest serialises itself on its partition row) and
 REPEATABLE READ for reads that must see one snapshot across several statements (pull).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -15,11 +19,17 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # Windows has no flock: there, threads of one process still take turns
+    fcntl = None  # type: ignore[assignment]
+
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from sync.errors import ConfigError
+from sync.server.checkpoint import BACKSTOP_PAGES, checkpointer_for
 
 _BEGIN = "tagtrail_begin"
 BUSY_TIMEOUT_MS = 60_000
@@ -55,6 +65,8 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # Checkpoints run on their own thread (sync.server.checkpoint); this is the backstop.
+        cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -68,27 +80,64 @@ def is_postgres(conn: Connection | Engine) -> bool:
     return conn.dialect.name == "postgresql"
 
 
-_SQLITE_WRITERS: dict[str, threading.Lock] = {}
+class WriterLock:
+    """Writers of one SQLite file take turns: the threads of this process through a lock, and
+    the processes (server workers) through flock on a file beside the database, so a waiting
+    writer wakes the moment the lock frees instead of sleeping in SQLite's busy handler."""
+
+    def __init__(self, database: str) -> None:
+        self._threads = threading.Lock()
+        self._path = f"{database}-writer.lock"
+        self._fd: int | None = None
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        if fcntl is None:
+            return
+        try:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except OSError:
+            self._release()
+            raise
+
+    def __exit__(self, *_exc: object) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        try:
+            if self._fd is not None:
+                os.close(self._fd)  # closing the file lets go of its flock
+        finally:
+            self._fd = None
+            self._threads.release()
+
+
+_SQLITE_WRITERS: dict[str, WriterLock] = {}
 _REGISTRY = threading.Lock()
 
 
-def _writer_lock(engine: Engine) -> threading.Lock | None:
-    """SQLite: one in-process lock per file, so waiting writers wake the moment the write lock
-    frees instead of sleeping in SQLite's busy handler (other processes still use busy_timeout)."""
-    if engine.dialect.name != "sqlite":
+def _writer_lock(engine: Engine) -> WriterLock | None:
+    if engine.dialect.name != "sqlite" or not engine.url.database:
         return None
     with _REGISTRY:
-        return _SQLITE_WRITERS.setdefault(str(engine.url), threading.Lock())
+        lock = _SQLITE_WRITERS.get(engine.url.database)
+        if lock is None:
+            lock = _SQLITE_WRITERS[engine.url.database] = WriterLock(engine.url.database)
+        return lock
 
 
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
-    """A write transaction (SQLite: BEGIN IMMEDIATE)."""
+    """A write transaction (SQLite: BEGIN IMMEDIATE; after it commits, the WAL checkpointer is
+    woken instead of the commit copying pages back itself)."""
     lock = _writer_lock(engine)
     with lock if lock is not None else nullcontext(), engine.connect() as plain:
         conn = plain.execution_options(**{_BEGIN: "IMMEDIATE"})
         with conn.begin():
             yield conn
+    if lock is not None and engine.url.database:
+        checkpointer_for(engine.url.database).nudge()
 
 
 @contextmanager

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, or_, select, update
+import orjson
+from sqlalchemy import Connection, insert, or_, select, update
 
 from assets.conflicts import Conflict, Side
 from assets.hlc import Stamp, parse_stamp
@@ -35,6 +36,7 @@ from assets.merge import (
 )
 from assets.operations import ObserveArgs, Operation, ResolveArgs, parse_operation
 from sync.server import tables as t
+from sync.server.bulk import insert_rows, update_rows
 from sync.server.chain import canonical_json
 
 SortKey = tuple[Stamp, str, int]
@@ -48,6 +50,12 @@ def sort_text(key: SortKey) -> str:
 def parse_sort(text: str) -> SortKey:
     hlc, seq, device = text.split("|", 2)
     return (parse_stamp(hlc), device, int(seq))
+
+
+def state_json(data: dict[str, object]) -> str:
+    """A projection row's state as JSON (sorted keys). Not hashed, so orjson's speed is free to
+    take; the log's bodies keep chain.canonical_json, whose exact bytes the hash chain covers."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def site_of_location(location: str | None) -> str | None:
@@ -94,7 +102,7 @@ def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
         for row in rows:
             targets[row.key] = Target(
                 row.key,
-                AssetState.from_dict(json.loads(row.state)),
+                AssetState.from_dict(orjson.loads(row.state)),
                 parse_sort(row.last_sort),
                 row.site,
                 existed=True,
@@ -108,7 +116,7 @@ def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
         for row in rows:
             targets[row.key] = Target(
                 row.key,
-                PalletState.from_dict(json.loads(row.data)),
+                PalletState.from_dict(orjson.loads(row.data)),
                 parse_sort(row.last_sort),
                 row.site,
                 existed=True,
@@ -189,20 +197,35 @@ def fold_batch(
         target.last_sort = last if target.last_sort is None else max(last, target.last_sort)
 
 
-def op_verdict(op: Operation, targets: dict[str, Target]) -> tuple[str, str | None, list[str]]:
-    """(applied|flagged, note, conflict ids) of one operation across the targets it touched."""
-    status, note, ids = "applied", None, []
-    for key in op.touches:
-        result = targets[key].result
-        if result is None:
+def op_verdicts(
+    ops: Sequence[Operation], targets: dict[str, Target]
+) -> dict[str, tuple[str, str | None, list[str]]]:
+    """op_id -> (applied|flagged, note, conflict ids) across the targets each op touched."""
+    # Which conflicts name each operation (as a side or as the decision), per target, once.
+    named: dict[str, dict[str, set[str]]] = {}
+    for key, target in targets.items():
+        if target.result is None or not target.result.conflicts:
             continue
-        if result.effects.get(op.op_id) == FLAGGED:
-            status = "flagged"
-        note = note or result.notes.get(op.op_id)
-        for conflict in result.conflicts.values():
-            if op.op_id in conflict.op_ids or conflict.decided_by == op.op_id:
-                ids.append(conflict.id)
-    return status, note, sorted(set(ids))
+        index: dict[str, set[str]] = {}
+        for conflict in target.result.conflicts.values():
+            for op_id in (*conflict.op_ids, conflict.decided_by):
+                if op_id:
+                    index.setdefault(op_id, set()).add(conflict.id)
+        named[key] = index
+    verdicts = {}
+    for op in ops:
+        status, note, ids = "applied", None, set[str]()
+        for key in op.touches:
+            result = targets[key].result
+            if result is None:
+                continue
+            if result.effects.get(op.op_id) == FLAGGED:
+                status = "flagged"
+            note = note or result.notes.get(op.op_id)
+            if key in named:
+                ids.update(named[key].get(op.op_id, ()))
+        verdicts[op.op_id] = (status, note, sorted(ids))
+    return verdicts
 
 
 @dataclass
@@ -238,7 +261,6 @@ def save_targets(
     op_sites: dict[str, str],
 ) -> None:
     """Write every changed target, its conflicts and the locations the batch observed."""
-    contexts = {op.op_id: _context_of(op) for op in batch_ops}
     asset_inserts: list[dict[str, Any]] = []
     asset_updates: list[dict[str, Any]] = []
     pallet_inserts: list[dict[str, Any]] = []
@@ -265,7 +287,7 @@ def save_targets(
                 "version": state.version,
                 "last_sort": sort_text(target.last_sort),
                 "position": position,
-                "state": canonical_json(state.to_dict()),
+                "state": state_json(state.to_dict()),
             }
             (asset_updates if target.existed else asset_inserts).append(row)
         else:
@@ -280,7 +302,7 @@ def save_targets(
                 "version": state.version,
                 "last_sort": sort_text(target.last_sort),
                 "position": position,
-                "data": canonical_json(state.to_dict()),
+                "data": state_json(state.to_dict()),
             }
             (pallet_updates if target.existed else pallet_inserts).append(row)
         target.site = site
@@ -299,20 +321,15 @@ def save_targets(
     _write(conn, t.assets, asset_inserts, asset_updates)
     _write(conn, t.pallets, pallet_inserts, pallet_updates)
     if conflict_rows:
-        _save_conflicts(conn, conflict_rows, contexts, targets, positions)
+        _save_conflicts(conn, conflict_rows, batch_ops, targets, positions)
     _save_locations(conn, batch_ops, positions)
 
 
 def _write(
     conn: Connection, table: Any, inserts: list[dict[str, Any]], updates: list[dict[str, Any]]
 ) -> None:
-    if inserts:
-        conn.execute(insert(table), [_unbind(r) for r in inserts])
-    if updates:
-        columns: dict[str, Any] = {k: bindparam(k) for k in updates[0] if k != "b_key"}
-        conn.execute(
-            update(table).where(table.c.key == bindparam("b_key")).values(columns), updates
-        )
+    insert_rows(conn, table, [_unbind(r) for r in inserts])
+    update_rows(conn, table, updates)
 
 
 def _unbind(row: dict[str, Any]) -> dict[str, Any]:
@@ -324,11 +341,13 @@ def _unbind(row: dict[str, Any]) -> dict[str, Any]:
 def _save_conflicts(
     conn: Connection,
     rows: list[tuple[Conflict, str, str | None, bool]],
-    contexts: dict[str, OpContext],
+    batch_ops: Sequence[Operation],
     targets: dict[str, Target],
     positions: Positions,
 ) -> None:
     wanted = {op_id for c, _, _, _ in rows for op_id in (*c.op_ids, c.decided_by) if op_id}
+    # Context only for the operations a conflict shows: most of a batch raises none.
+    contexts = {op.op_id: _context_of(op) for op in batch_ops if op.op_id in wanted}
     missing = sorted(wanted - set(contexts))
     for chunk in _chunks(missing):
         for row in conn.execute(select(t.oplog.c.body).where(t.oplog.c.op_id.in_(chunk))):
@@ -409,8 +428,7 @@ def _save_locations(conn: Connection, ops: Sequence[Operation], positions: Posit
                 "position": position,
             }
         )
-    if rows:
-        conn.execute(insert(t.locations), rows)
+    insert_rows(conn, t.locations, rows)
 
 
 def decision_target(op: Operation) -> str | None:

@@ -3,13 +3,19 @@ benchmarks), always on a socket bound to 127.0.0.1 unless told otherwise."""
 
 from __future__ import annotations
 
+import gc
+import os
 import socket
 import threading
 import time
 
 import uvicorn
+from fastapi import FastAPI
+from uvicorn.supervisors import Multiprocess
 
+from sync.errors import ConfigError
 from sync.server.app import create_app
+from sync.server.settings import DB_ENV, KEY_FILE_ENV, Settings
 from sync.server.store import Store
 
 
@@ -27,9 +33,49 @@ def _config(store: Store) -> uvicorn.Config:
     )
 
 
-def serve_forever(store: Store, host: str, port: int) -> None:
-    server = uvicorn.Server(_config(store))
-    server.run(sockets=[bind(host, port)])
+def serve_forever(store: Store, host: str, port: int, workers: int = 1) -> None:
+    """Serve in this process, or in `workers` processes sharing one listening socket.
+
+    Workers hold nothing another needs (DESIGN.md, Scale): each opens the store from
+    TAGTRAIL_DB / TAGTRAIL_KEY_FILE, which are set here from `store.settings`. On SQLite they
+    parse and fold in parallel and take turns at the write lock (sync.server.db.WriterLock)."""
+    sock = bind(host, port)
+    if workers <= 1:
+        server = uvicorn.Server(_config(store))
+        settle_heap()
+        server.run(sockets=[sock])
+        return
+    settings = store.settings
+    if settings != Settings(db_url=settings.db_url, key_file=settings.key_file):
+        raise ConfigError("worker processes read only the database and key file: keep the rest")
+    os.environ[DB_ENV] = settings.db_url
+    os.environ[KEY_FILE_ENV] = str(settings.key_file)
+    store.close()
+    config = uvicorn.Config(
+        f"{__name__}:worker_app",
+        factory=True,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        backlog=2048,
+    )
+    Multiprocess(config, sockets=[sock]).run()
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process (an import-string factory, as uvicorn's workers need)."""
+    app = create_app(Store.open(Settings()))
+    settle_heap()
+    return app
+
+
+def settle_heap() -> None:
+    """Move everything alive after start-up (modules, the app, schemas, the engine) out of the
+    collector's sight: a full collection then walks only what requests create, instead of
+    hundreds of thousands of long-lived objects at every few batches."""
+    gc.collect()
+    gc.freeze()
 
 
 class BackgroundServer:

@@ -13,17 +13,20 @@ from pathlib import Path
 
 from assets.merge import DEFAULT_RULES, MergeRules
 
+DB_ENV = "TAGTRAIL_DB"
+KEY_FILE_ENV = "TAGTRAIL_KEY_FILE"
+
 
 def tagtrail_home() -> Path:
     return Path(os.environ.get("TAGTRAIL_HOME", Path.home() / ".tagtrail"))
 
 
 def default_db_url() -> str:
-    return os.environ.get("TAGTRAIL_DB", f"sqlite:///{tagtrail_home() / 'store.db'}")
+    return os.environ.get(DB_ENV, f"sqlite:///{tagtrail_home() / 'store.db'}")
 
 
 def default_key_file() -> Path:
-    return Path(os.environ.get("TAGTRAIL_KEY_FILE", tagtrail_home() / "keys" / "signing.key"))
+    return Path(os.environ.get(KEY_FILE_ENV, tagtrail_home() / "keys" / "signing.key"))
 
 
 @dataclass(frozen=True)
