@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from sync.errors import ServerRefused, ServerUnreachable
 
 from .conftest import FakeClock
 from .harness import StoreHarness, drain, enrol_device
+from .inprocess import StoreInProcess
 
 TAG = "TA-0000042-K"
 
@@ -63,21 +63,6 @@ def harness(tmp_path: Path) -> Iterator[StoreHarness]:
     store = StoreHarness(tmp_path / "store")
     yield store
     store.close()
-
-
-class StoreInProcess(httpx.BaseTransport):
-    """A synchronous transport onto the store's ASGI app (no network, no threads)."""
-
-    def __init__(self, harness: StoreHarness) -> None:
-        self.inner = httpx.ASGITransport(app=harness.app)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def send() -> httpx.Response:
-            answer = await self.inner.handle_async_request(request)
-            body = await answer.aread()
-            return httpx.Response(answer.status_code, headers=answer.headers, content=body)
-
-        return asyncio.run(send())
 
 
 def _tokens(service: DeviceService) -> tuple[str, str | None]:
