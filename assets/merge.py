@@ -17,6 +17,7 @@ from typing import Any
 from assets.conflicts import Conflict, Side, make_conflict
 from assets.disposition import OUTCOME_STATUS, REUSE_OUTCOMES
 from assets.grades import Grade, parse_grade
+from assets.locations import parse_location
 from assets.operations import (
     AssessArgs,
     ConfirmArgs,
@@ -27,6 +28,7 @@ from assets.operations import (
     PalletArgs,
     ReceiveArgs,
     RegisterArgs,
+    RegisterLocationArgs,
     ResolveArgs,
     SanitizeArgs,
     SealArgs,
@@ -131,8 +133,30 @@ class PalletState:
 
 
 @dataclass
+class LocationState:
+    """A location tag and the place it marks."""
+
+    key: str
+    path: str | None = None
+    path_op: str | None = None
+    name: str | None = None
+    version: int = 0
+    last_hlc: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LocationState:
+        return cls(**data)
+
+
+TargetState = AssetState | PalletState | LocationState
+
+
+@dataclass
 class FoldResult:
-    state: AssetState | PalletState
+    state: TargetState
     conflicts: dict[str, Conflict] = field(default_factory=dict)
     effects: dict[str, str] = field(default_factory=dict)  # op_id -> applied/merged/flagged/...
     notes: dict[str, str] = field(default_factory=dict)  # op_id -> why it had no effect
@@ -560,6 +584,39 @@ class PalletFold(_Fold):
         self.decide(op)  # pallet decisions acknowledge; the physical fix is its own operation
 
 
+class LocationFold(_Fold):
+    noun = "a location tag"
+
+    def __init__(
+        self,
+        key: str,
+        rules: MergeRules = DEFAULT_RULES,
+        state: LocationState | None = None,
+        conflicts: dict[str, Conflict] | None = None,
+    ) -> None:
+        self.state = state or LocationState(key)
+        super().__init__(FoldResult(self.state, dict(conflicts or {})), rules)
+
+    def _register(self, op: Operation) -> None:
+        args: RegisterLocationArgs = op.args
+        s = self.state
+        if s.path is None:
+            s.path, s.path_op, s.name = args.path, op.op_id, args.name
+        elif s.path == args.path:
+            self.result.effects[op.op_id] = MERGED
+        else:
+            self.raise_conflict(
+                op, "tag_claimed_twice", (Side(s.path_op or "", s.path), Side(op.op_id, args.path))
+            )
+
+    def _resolve(self, op: Operation) -> None:
+        conflict = self.decide(op)
+        if conflict is not None:
+            path = self.chosen_value(op, conflict, "path")
+            if path is not None:
+                self.state.path, self.state.path_op = parse_location(path).key, op.op_id
+
+
 def ordered(ops: Iterable[Operation]) -> list[Operation]:
     """The fold order, with each operation once (by op_id) however often it was delivered."""
     unique = {op.op_id: op for op in ops}
@@ -589,6 +646,11 @@ def fold_target(
     relevant = [op for op in ops if key in op.touches]
     if key.startswith("pallet:"):
         return fold_pallet(key, relevant, rules)
+    if key.startswith("location:"):
+        fold = LocationFold(key, rules)
+        for op in ordered(relevant):
+            fold.apply(op)
+        return fold.result
     return fold_asset(key, relevant, rules)
 
 

@@ -69,6 +69,14 @@ class RegisterArgs:
 
 
 @dataclass(frozen=True, slots=True)
+class RegisterLocationArgs:
+    """The claim of a pre-printed location tag: which place (site/building/room/shelf) it marks."""
+
+    path: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ObserveArgs:
     location: str
 
@@ -193,6 +201,14 @@ def _register(a: Mapping[str, object]) -> RegisterArgs:
         storage_serials=f.text_list(a, "storage_serials", max_items=64),
         parent=None if parent is None else parse_key(parent, "args.parent", "asset"),
     )
+
+
+def _register_location(a: Mapping[str, object]) -> RegisterLocationArgs:
+    try:
+        location = parse_location(f.text(a, "path", max_len=200))
+    except AssetsError as exc:
+        raise InvalidOperation("args.path", str(exc)) from exc
+    return RegisterLocationArgs(location.key, f.optional_text(a, "name", max_len=120))
 
 
 def _observe(a: Mapping[str, object]) -> ObserveArgs:
@@ -323,7 +339,7 @@ def _names(text: str) -> frozenset[str]:
 KINDS: dict[str, KindSpec] = {
     "register": KindSpec(
         "Register",
-        ("asset",),
+        ("asset", "location"),
         _register,
         _names("serial make model category data_bearing storage_serials parent"),
     ),
@@ -437,6 +453,7 @@ def parse_operation(data: object) -> Operation:
         raise InvalidOperation(
             "target", f"a {kind} applies to a {' or '.join(spec.target_types)}, not {target}"
         )
+    spec = KIND_VARIANTS.get((kind, key_type(target)), spec)
     raw_args = data.get("args", {})
     if not isinstance(raw_args, Mapping):
         raise InvalidOperation("args", "must be a JSON object")
@@ -454,6 +471,14 @@ def parse_operation(data: object) -> Operation:
     )
     _check_coherence(op)
     return op
+
+
+# Kinds whose arguments depend on the target: registering a location tag names its place.
+KIND_VARIANTS: dict[tuple[str, str], KindSpec] = {
+    ("register", "location"): KindSpec(
+        "Name a location", ("location",), _register_location, _names("path name")
+    ),
+}
 
 
 def _parse_expects(raw: object, spec: KindSpec) -> dict[str, str | None]:
@@ -485,7 +510,7 @@ def _check_coherence(op: Operation) -> None:
             raise InvalidOperation("args.to", verdict.reason)
     if op.kind == "resolve" and op.target != f"conflict:{op.args.conflict_id}":
         raise InvalidOperation("target", "a decision's target must be conflict:<its conflict_id>")
-    if op.kind == "register" and op.args.parent == op.target:
+    if isinstance(op.args, RegisterArgs) and op.args.parent == op.target:
         raise InvalidOperation("args.parent", "an asset cannot be its own parent")
 
 

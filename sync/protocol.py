@@ -43,7 +43,7 @@ REJECT_ROLE = "role"  # the actor's role may not record this kind (e.g. resolve)
 REJECT_DECIDED = "already_decided"  # a decision on a conflict another decision closed
 
 ConflictStatus = Literal["open", "decided", "withdrawn"]
-EntityKind = Literal["asset", "pallet", "location", "conflict"]
+EntityKind = Literal["asset", "pallet", "location", "location_tag", "conflict"]
 
 
 class Wire(BaseModel):
@@ -146,8 +146,9 @@ class PushResponse(Wire):
 
 
 class Change(Wire):
-    """The latest state of one entity. `data` is AssetState/PalletState.to_dict() for assets and
-    pallets, LocationView for locations and ConflictView for conflicts (decisions included)."""
+    """The latest state of one entity. `data` is AssetState/PalletState/LocationState.to_dict()
+    for assets, pallets and location tags, LocationView for locations and ConflictView for
+    conflicts (decisions included)."""
 
     position: int
     entity: EntityKind
@@ -267,6 +268,19 @@ class LocationView(Wire):
     level: str
     first_position: int
     asset_count: int | None = None
+
+
+class LocationTagView(Wire):
+    """A printed location tag and the place it marks (path None: claimed by nobody yet)."""
+
+    key: str  # location:<tag>
+    tag: str
+    path: str | None
+    name: str | None
+    site: str | None
+    version: int
+    position: int
+    data: dict[str, Any]  # the full LocationState.to_dict()
 
 
 # ---- devices, people, auth --------------------------------------------------------------------

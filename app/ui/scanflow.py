@@ -1,7 +1,9 @@
 """What one scan does, whatever delivered it (keyboard wedge, camera, typed by hand).
 
 The "current location" workflow: scan a location (tag or path) once, then every asset scanned
-is recorded as seen there. A pallet tag opens the pallet; an asset tag nobody has registered,
+is recorded as seen there. Which place a location tag marks is shared through sync (the device
+service's `location_of` / `name_location`): a tag named on one device sets the place on every
+other device after sync; a tag nobody has named yet asks once. A pallet tag opens the pallet; an asset tag nobody has registered,
 or a foreign code (serial, GS1, another tool's label), can be claimed for a new asset. Each
 scan yields a `ScanOutcome` the scan list shows; the flow itself never touches the UI.
 """
@@ -11,17 +13,16 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.ui.places import PlaceBook, as_location_path
-from assets.errors import AssetsError
 from assets.tags import resolve
 from sync.device.service import DeviceService, Recorded
 from sync.errors import DeviceError
 
 # Outcome kinds, each with the colour its row is drawn in.
 LOCATION = "location"  # the current location was set
-BIND = "bind_location"  # a location tag not seen before: ask which place it marks
+BIND = "bind_location"  # a location tag nobody has named yet: ask which place it marks
 SEEN = "seen"  # an asset recorded as seen at the current location
 ASSET = "asset"  # an asset scanned with no location set: nothing recorded, tap to open
 PALLET = "pallet"  # a pallet tag: open the pallet
@@ -102,12 +103,16 @@ class ScanFlow:
         )
 
     def bind_location(self, tag: str, path: str) -> ScanOutcome:
-        """Say which place a new location tag marks, and make it the current location."""
+        """Say which place a new location tag marks (recorded, so every device learns it by
+        sync), and make it the current location."""
         try:
-            canonical = self.places.bind(tag, path)
-        except AssetsError as exc:
-            return self._keep(ScanOutcome(REFUSED, path, path, str(exc), tag))
-        return self.set_location(canonical, tag)
+            recorded = self.service.name_location(tag, path)
+        except DeviceError as exc:
+            return self._keep(ScanOutcome(REFUSED, path, path, _sentence(exc), tag))
+        outcome = self._set_location(recorded.op.args.path, tag)
+        if recorded.conflicts:
+            outcome = replace(outcome, detail=f"{outcome.detail} · raised a conflict for review")
+        return self._keep(outcome)
 
     def clear_location(self) -> None:
         self.location = self.location_tag = None
@@ -164,12 +169,15 @@ class ScanFlow:
         found = resolve(text, symbology)
         if found.kind == "location_tag":
             tag = found.fields["tag"]
-            bound = self.places.lookup(tag)
-            if bound is None:
+            try:
+                place = self._place_of(tag)
+            except DeviceError as exc:
+                return ScanOutcome(REFUSED, text, tag, _sentence(exc), tag, at=now)
+            if place is None:
                 return ScanOutcome(
                     BIND, text, tag, "New location tag: say which place it marks", tag, at=now
                 )
-            return self._set_location(bound, tag)
+            return self._set_location(place, tag)
         if found.kind == "pallet_tag":
             tag = found.fields["tag"]
             return ScanOutcome(PALLET, text, tag, "Pallet: open to load, seal or confirm", tag)
@@ -181,6 +189,19 @@ class ScanFlow:
         return ScanOutcome(
             CLAIM, text, text, f"{found.label}: claim it for a new asset", serial=serial, at=now
         )
+
+    def _place_of(self, tag: str) -> str | None:
+        """The place a location tag marks: as the service knows it (shared), else from this
+        device's old place book — recorded through the service once, then dropped there."""
+        place = self.service.location_of(tag)
+        if place is not None:
+            return place
+        legacy = self.places.legacy_place(tag)
+        if legacy is None:
+            return None
+        place = self.service.name_location(tag, legacy).op.args.path
+        self.places.imported(tag)
+        return str(place)
 
     def _asset(self, tag: str, text: str, now: float) -> ScanOutcome:
         try:

@@ -1,4 +1,5 @@
-"""The cached server state: assets, pallets, locations and conflicts as last pulled.
+"""The cached server state: assets, pallets, locations, location tags and conflicts as last
+pulled.
 
 Pulled pages are applied here with upserts, one transaction per page (the caller advances the
 cursor in the same transaction), so the cache and the cursor can never disagree after a crash.
@@ -14,8 +15,8 @@ from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.dialects.sqlite import insert
 
 from assets.conflicts import Conflict, Side
-from assets.merge import AssetState, PalletState
-from sync.device.schema import assets, conflicts, locations, pallets
+from assets.merge import AssetState, LocationState, PalletState
+from sync.device.schema import assets, conflicts, location_tags, locations, pallets
 from sync.protocol import Change
 
 _CLOSED = ("decided", "withdrawn")
@@ -33,6 +34,17 @@ def cached_asset(conn: Connection, key: str) -> AssetState | None:
 def cached_pallet(conn: Connection, key: str) -> PalletState | None:
     raw = conn.execute(select(pallets.c.state).where(pallets.c.key == key)).scalar()
     return PalletState.from_dict(json.loads(raw)) if raw else None
+
+
+def cached_location_tag(conn: Connection, key: str) -> LocationState | None:
+    raw = conn.execute(select(location_tags.c.state).where(location_tags.c.key == key)).scalar()
+    return LocationState.from_dict(json.loads(raw)) if raw else None
+
+
+def known_location_tags(conn: Connection) -> list[LocationState]:
+    """Every location tag pulled from the store, by key."""
+    rows = conn.execute(select(location_tags.c.state).order_by(location_tags.c.key)).scalars()
+    return [LocationState.from_dict(json.loads(raw)) for raw in rows]
 
 
 def conflict_from_view(data: Mapping[str, Any]) -> Conflict:
@@ -84,6 +96,7 @@ def apply_changes(conn: Connection, changes: Iterable[Change]) -> list[str]:
         "asset": [],
         "pallet": [],
         "location": [],
+        "location_tag": [],
         "conflict": [],
     }
     stamps: list[str] = []
@@ -95,6 +108,16 @@ def apply_changes(conn: Connection, changes: Iterable[Change]) -> list[str]:
             rows["pallet"].append({"key": change.key, "state": _dump(data)})
         elif change.entity == "location":
             rows["location"].append({"key": change.key, "site": change.site, "data": _dump(data)})
+        elif change.entity == "location_tag":
+            path = data.get("path")
+            rows["location_tag"].append(
+                {
+                    "key": change.key,
+                    "path": path if isinstance(path, str) else None,
+                    "site": change.site,
+                    "state": _dump(data),
+                }
+            )
         else:
             rows["conflict"].append(
                 {
@@ -112,6 +135,7 @@ def apply_changes(conn: Connection, changes: Iterable[Change]) -> list[str]:
         (assets, "asset", "key"),
         (pallets, "pallet", "key"),
         (locations, "location", "key"),
+        (location_tags, "location_tag", "key"),
         (conflicts, "conflict", "id"),
     ):
         batch = list({row[key]: row for row in rows[name]}.values())
@@ -124,12 +148,12 @@ def apply_changes(conn: Connection, changes: Iterable[Change]) -> list[str]:
 
 def clear(conn: Connection) -> None:
     """Forget the cached server state (before a fresh snapshot); the outbox is kept."""
-    for table in (assets, pallets, locations, conflicts):
+    for table in (assets, pallets, locations, location_tags, conflicts):
         conn.execute(delete(table))
 
 
 def counts(conn: Connection) -> dict[str, int]:
     return {
         table.name: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
-        for table in (assets, pallets, locations, conflicts)
+        for table in (assets, pallets, locations, location_tags, conflicts)
     }

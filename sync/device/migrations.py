@@ -107,6 +107,18 @@ MIGRATIONS: tuple[Migration, ...] = (
                 PRIMARY KEY (partition, position))""",
         ),
     ),
+    Migration(
+        3,
+        "shared location tags: the place each printed location tag marks",
+        (
+            """CREATE TABLE location_tags (
+                key TEXT PRIMARY KEY,
+                path TEXT,
+                site TEXT,
+                state TEXT NOT NULL)""",
+            "CREATE INDEX location_tags_path ON location_tags (path)",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -156,6 +156,17 @@ def in_flight_for(conn: Connection, key: str) -> list[Operation]:
     return [parse_operation(json.loads(body)) for _seq, body in rows]
 
 
+def in_flight_targets(conn: Connection, prefix: str) -> list[str]:
+    """The distinct target keys starting with `prefix` that have operations in flight."""
+    rows = conn.execute(
+        select(outbox.c.target)
+        .where(outbox.c.target.startswith(prefix), outbox.c.status.in_(IN_FLIGHT))
+        .distinct()
+        .order_by(outbox.c.target)
+    )
+    return list(rows.scalars())
+
+
 def counts(conn: Connection) -> dict[str, int]:
     rows = conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status)).all()
     found = {str(status): int(n) for status, n in rows}

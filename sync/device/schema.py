@@ -73,6 +73,16 @@ locations = Table(
     Column("data", Text, nullable=False),
 )
 
+# Printed location tags and the place each marks, as pulled (shared by every device).
+location_tags = Table(
+    "location_tags",
+    metadata,
+    Column("key", Text, primary_key=True),  # location:<tag>
+    Column("path", Text),
+    Column("site", Text),
+    Column("state", Text, nullable=False),  # LocationState.to_dict() as JSON
+)
+
 conflicts = Table(
     "conflicts",
     metadata,

@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 from assets.conflicts import Conflict
 from assets.errors import AssetsError, InvalidOperation
-from assets.merge import DEFAULT_RULES, AssetState, MergeRules, PalletState
+from assets.merge import DEFAULT_RULES, AssetState, LocationState, MergeRules, PalletState
 from assets.operations import Operation, build_operation, parse_key
 from sync.device import cache, clock, history, outbox, people, view
 from sync.device.database import DeviceDatabase
@@ -30,6 +30,8 @@ from sync.errors import InvalidInput, NotSignedIn
 _FIELD_LABELS = {
     "target": "Tag",
     "args.location": "Location",
+    "args.path": "Place",
+    "args.name": "Name",
     "args.grade": "Grade",
     "args.to": "New status",
     "args.pallet": "Pallet",
@@ -81,7 +83,7 @@ class Recorded:
     row: OutboxRow
     effect: str  # what the local fold made of it: applied / merged / flagged / no_effect
     note: str | None  # why it had no effect, if so
-    state: AssetState | PalletState | None
+    state: AssetState | PalletState | LocationState | None
     conflicts: tuple[Conflict, ...]  # conflicts this operation raised locally
 
     @property
@@ -191,6 +193,25 @@ class DeviceService:
         """Locations the store knows (to pick from when a location tag will not scan)."""
         with self.db.read() as conn:
             return cache.known_locations(conn, site)
+
+    def location_tag(self, tag: str) -> view.TargetView[LocationState]:
+        """The optimistic view of a location tag (this device's unsynced claim included)."""
+        with self.db.read() as conn:
+            return view.location_tag_view(conn, _key("location", tag), self.rules)
+
+    def location_of(self, tag: str) -> str | None:
+        """The place a location tag marks, or None when nobody has said yet.
+
+        Optimistic: a claim recorded here and not yet synced answers at once."""
+        return self.location_tag(tag).state.path
+
+    def location_tags(self) -> list[LocationState]:
+        """Every location tag known here (pulled, or claimed on this device), by key."""
+        with self.db.read() as conn:
+            keys = {s.key for s in cache.known_location_tags(conn)}
+            keys.update(outbox.in_flight_targets(conn, "location:"))
+            views = [view.location_tag_view(conn, key, self.rules) for key in sorted(keys)]
+        return [v.state for v in views if v.state.path is not None]
 
     def rejected(self) -> list[OutboxRow]:
         """Operations the store refused, each with its reason (newest first)."""
@@ -339,6 +360,16 @@ class DeviceService:
         if parent:
             args["parent"] = _key("asset", parent)
         return self._record("register", _key("asset", tag), args)
+
+    def name_location(self, tag: str, path: str, name: str | None = None) -> Recorded:
+        """Say which place (SITE/BUILDING/ROOM/SHELF) a printed location tag marks.
+
+        Recorded as a `register` of `location:<tag>`, so every device learns it through sync;
+        a different place claimed elsewhere becomes a conflict for a supervisor."""
+        args: dict[str, object] = {"path": path}
+        if name:
+            args["name"] = name
+        return self._record("register", _key("location", tag), args)
 
     def sanitize(
         self,

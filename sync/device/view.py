@@ -14,6 +14,8 @@ from assets.merge import (
     DEFAULT_RULES,
     AssetFold,
     AssetState,
+    LocationFold,
+    LocationState,
     MergeRules,
     PalletFold,
     PalletState,
@@ -21,12 +23,13 @@ from assets.merge import (
 )
 from sync.device import cache, outbox
 
-S = TypeVar("S", AssetState, PalletState)
+S = TypeVar("S", AssetState, PalletState, LocationState)
+AnyFold = AssetFold | PalletFold | LocationFold
 
 
 @dataclass(frozen=True, slots=True)
 class TargetView(Generic[S]):
-    """What the UI shows for one asset or pallet."""
+    """What the UI shows for one asset, pallet or location tag."""
 
     key: str
     state: S
@@ -41,7 +44,7 @@ class TargetView(Generic[S]):
 
 def fold_for(
     conn: Connection, key: str, rules: MergeRules = DEFAULT_RULES
-) -> tuple[AssetFold | PalletFold, int, bool]:
+) -> tuple[AnyFold, int, bool]:
     """Resume the fold of `key` from the cache and apply the in-flight operations on top.
 
     Returns the fold (ready to take one more operation), how many ops were in flight, and
@@ -49,11 +52,15 @@ def fold_for(
     """
     ops = outbox.in_flight_for(conn, key)
     known_conflicts = cache.cached_conflicts(conn, key)
-    fold: AssetFold | PalletFold
+    fold: AnyFold
     if key.startswith("pallet:"):
         pallet = cache.cached_pallet(conn, key)
         fold = PalletFold(key, rules, pallet, known_conflicts)
         known = pallet is not None
+    elif key.startswith("location:"):
+        tag = cache.cached_location_tag(conn, key)
+        fold = LocationFold(key, rules, tag, known_conflicts)
+        known = tag is not None
     else:
         asset = cache.cached_asset(conn, key)
         fold = AssetFold(key, rules, asset, known_conflicts)
@@ -79,11 +86,22 @@ def pallet_view(
     return TargetView(key, fold.state, tuple(fold.conflicts.values()), pending, known)
 
 
+def location_tag_view(
+    conn: Connection, key: str, rules: MergeRules = DEFAULT_RULES
+) -> TargetView[LocationState]:
+    """A location tag as this device believes it now: its own unsynced claim counts at once."""
+    fold, pending, known = fold_for(conn, key, rules)
+    assert isinstance(fold.state, LocationState), key
+    return TargetView(key, fold.state, tuple(fold.conflicts.values()), pending, known)
+
+
 def custodian_of(conn: Connection, key: str, rules: MergeRules = DEFAULT_RULES) -> str | None:
     """Who answers for an asset or pallet now (an asset on a pallet: the pallet's custodian)."""
     state = fold_for(conn, key, rules)[0].state
     if isinstance(state, PalletState):
         return state.custodian
+    if isinstance(state, LocationState):
+        return None  # a location tag is held by nobody
     pallets: dict[str, PalletState] = {}
     if state.pallet:
         pallet_state = fold_for(conn, state.pallet, rules)[0].state

@@ -11,7 +11,7 @@ Modules, one job each:
 - ingest: one push batch in one transaction.
 - pull: the cursor-paginated change feed.
 - review: conflict listing, detail and decisions.
-- queries: assets, pallets, locations for the API.
+- queries: assets, pallets, locations and location tags for the API.
 - verify: recomputes the chain and checks it against the signed heads.
 - app, routes_*: the FastAPI application.
 - demo: seeds a demonstration store through the real ingest path.

@@ -27,7 +27,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, insert, select, update
 
 from assets.errors import InvalidOperation, UnknownKind, UnsupportedSchema
-from assets.operations import Operation, ResolveArgs, parse_operation
+from assets.operations import Operation, RegisterLocationArgs, ResolveArgs, parse_operation
 from sync.errors import SequenceGap, TooLarge
 from sync.protocol import (
     REJECT_ACTOR,
@@ -426,6 +426,8 @@ def _sites(ops: Sequence[Operation], targets: Mapping[str, object]) -> dict[str,
         location = getattr(op.args, "location", None)
         if op.kind == "observe" and isinstance(location, str):
             current[op.target] = location.split("/", 1)[0]
+        elif isinstance(op.args, RegisterLocationArgs) and op.target not in current:
+            current[op.target] = op.args.path.split("/", 1)[0]  # where the tag hangs
         sites[op.op_id] = current.get(op.touches[0], UNSITED)
     return sites
 

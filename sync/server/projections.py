@@ -29,12 +29,21 @@ from assets.merge import (
     AssetFold,
     AssetState,
     FoldResult,
+    LocationFold,
+    LocationState,
     MergeRules,
     PalletFold,
     PalletState,
+    TargetState,
     ordered,
 )
-from assets.operations import ObserveArgs, Operation, ResolveArgs, parse_operation
+from assets.operations import (
+    ObserveArgs,
+    Operation,
+    RegisterLocationArgs,
+    ResolveArgs,
+    parse_operation,
+)
 from sync.server import tables as t
 from sync.server.bulk import insert_rows, update_rows
 from sync.server.chain import canonical_json
@@ -64,10 +73,11 @@ def site_of_location(location: str | None) -> str | None:
 
 @dataclass
 class Target:
-    """One asset or pallet as loaded from the projection, and what happens to it in a batch."""
+    """One asset, pallet or location tag as loaded from the projection, and what happens to it
+    in a batch."""
 
     key: str
-    state: AssetState | PalletState | None
+    state: TargetState | None
     last_sort: SortKey | None
     site: str | None
     conflicts: dict[str, Conflict] = field(default_factory=dict)
@@ -88,10 +98,20 @@ class Positions:
         return self.last
 
 
+def _table_of(key: str) -> str:
+    """Which projection holds a target: pallets and location tags by prefix, else assets."""
+    if key.startswith("pallet:"):
+        return "pallet"
+    if key.startswith("location:"):
+        return "location_tag"
+    return "asset"
+
+
 def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
     keys = sorted(set(keys))
-    asset_keys = [k for k in keys if not k.startswith("pallet:")]
-    pallet_keys = [k for k in keys if k.startswith("pallet:")]
+    asset_keys = [k for k in keys if _table_of(k) == "asset"]
+    pallet_keys = [k for k in keys if _table_of(k) == "pallet"]
+    tag_keys = [k for k in keys if _table_of(k) == "location_tag"]
     targets = {k: Target(k, None, None, None) for k in keys}
     for chunk in _chunks(asset_keys):
         rows = conn.execute(
@@ -117,6 +137,19 @@ def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
             targets[row.key] = Target(
                 row.key,
                 PalletState.from_dict(orjson.loads(row.data)),
+                parse_sort(row.last_sort),
+                row.site,
+                existed=True,
+            )
+    for chunk in _chunks(tag_keys):
+        tags = t.location_tags.c
+        rows = conn.execute(
+            select(tags.key, tags.state, tags.last_sort, tags.site).where(tags.key.in_(chunk))
+        )
+        for row in rows:
+            targets[row.key] = Target(
+                row.key,
+                LocationState.from_dict(orjson.loads(row.state)),
                 parse_sort(row.last_sort),
                 row.site,
                 existed=True,
@@ -159,12 +192,18 @@ def log_ops_for(conn: Connection, key: str) -> list[Operation]:
     return [parse_operation(json.loads(row.body)) for row in rows]
 
 
-def _new_fold(target: Target, rules: MergeRules, resume: bool) -> AssetFold | PalletFold:
+def _new_fold(
+    target: Target, rules: MergeRules, resume: bool
+) -> AssetFold | PalletFold | LocationFold:
     state = target.state if resume else None
     conflicts = target.conflicts if resume else None
-    if target.key.startswith("pallet:"):
+    table = _table_of(target.key)
+    if table == "pallet":
         assert state is None or isinstance(state, PalletState)
         return PalletFold(target.key, rules, state, conflicts)
+    if table == "location_tag":
+        assert state is None or isinstance(state, LocationState)
+        return LocationFold(target.key, rules, state, conflicts)
     assert state is None or isinstance(state, AssetState)
     return AssetFold(target.key, rules, state, conflicts)
 
@@ -241,7 +280,11 @@ class OpContext:
 
 
 def _context_of(op: Operation) -> OpContext:
-    location = op.args.location if isinstance(op.args, ObserveArgs) else None
+    location = None
+    if isinstance(op.args, ObserveArgs):
+        location = op.args.location
+    elif isinstance(op.args, RegisterLocationArgs):
+        location = op.args.path  # a location tag's claim: the place it says the tag marks
     return OpContext(op.kind, op.actor, op.device_id, str(op.hlc), location, dict(op.wire_args))
 
 
@@ -265,6 +308,8 @@ def save_targets(
     asset_updates: list[dict[str, Any]] = []
     pallet_inserts: list[dict[str, Any]] = []
     pallet_updates: list[dict[str, Any]] = []
+    tag_inserts: list[dict[str, Any]] = []
+    tag_updates: list[dict[str, Any]] = []
     conflict_rows: list[tuple[Conflict, str, str | None, bool]] = []  # conflict, status, site
     for key, target in sorted(targets.items()):
         if target.result is None:
@@ -290,6 +335,20 @@ def save_targets(
                 "state": state_json(state.to_dict()),
             }
             (asset_updates if target.existed else asset_inserts).append(row)
+        elif isinstance(state, LocationState):
+            site = site_of_location(state.path) or target.site
+            row = {
+                "b_key": key,
+                "tag": key.removeprefix("location:"),
+                "path": state.path,
+                "name": state.name,
+                "site": site,
+                "version": state.version,
+                "last_sort": sort_text(target.last_sort),
+                "position": position,
+                "state": state_json(state.to_dict()),
+            }
+            (tag_updates if target.existed else tag_inserts).append(row)
         else:
             site = target.site or next(
                 (op_sites[op.op_id] for op in batch_ops if key in op.touches), None
@@ -320,6 +379,7 @@ def save_targets(
                     conflict_rows.append((target.conflicts[cid], "withdrawn", site, True))
     _write(conn, t.assets, asset_inserts, asset_updates)
     _write(conn, t.pallets, pallet_inserts, pallet_updates)
+    _write(conn, t.location_tags, tag_inserts, tag_updates)
     if conflict_rows:
         _save_conflicts(conn, conflict_rows, batch_ops, targets, positions)
     _save_locations(conn, batch_ops, positions)
@@ -403,6 +463,8 @@ def _side_view(side: Side, ctx: OpContext | None, where_now: str | None) -> dict
 def _save_locations(conn: Connection, ops: Sequence[Operation], positions: Positions) -> None:
     seen: dict[str, int] = {}
     observed = {op.args.location for op in ops if isinstance(op.args, ObserveArgs)}
+    # A place a location tag is said to mark is a known place too.
+    observed |= {op.args.path for op in ops if isinstance(op.args, RegisterLocationArgs)}
     for path in sorted(observed - set(seen)):
         place: Location | None = parse_location(path)
         while place is not None:
@@ -449,7 +511,7 @@ def rebuild(
             keys.add(row.fold_b)
     out: dict[str, dict[str, Any]] = {}
     for count, key in enumerate(sorted(keys)):
-        if key.startswith("location:") or key.startswith("conflict:"):
+        if key.startswith("conflict:"):
             continue
         target = Target(key, None, None, None)
         fold = _new_fold(target, rules, resume=False)
@@ -471,6 +533,8 @@ def live(conn: Connection) -> dict[str, dict[str, Any]]:
         out[row.key] = {"state": json.loads(row.state), "conflicts": {}}
     for pallet in conn.execute(select(t.pallets.c.key, t.pallets.c.data)):
         out[pallet.key] = {"state": json.loads(pallet.data), "conflicts": {}}
+    for tag in conn.execute(select(t.location_tags.c.key, t.location_tags.c.state)):
+        out[tag.key] = {"state": json.loads(tag.state), "conflicts": {}}
     for conflict in conn.execute(
         select(t.conflicts.c.target, t.conflicts.c.id, t.conflicts.c.body).where(
             t.conflicts.c.status != "withdrawn"

@@ -1,6 +1,6 @@
 """Pull: the change feed, paginated by cursor.
 
-Every projection row (asset, pallet, location, conflict — decisions are part of a conflict's
+Every projection row (asset, pallet, location, location tag, conflict — decisions are part of a conflict's
 row) carries the change-feed position of its latest change. A page is the `limit` rows with the
 lowest positions above the cursor, read in one snapshot, so it never loads a whole table.
 Positions are handed out under the partition lock and commit in order (see ingest), so a
@@ -45,6 +45,7 @@ def pull_page(conn: Connection, cursor: str | None, limit: int, site: str | None
         [_asset(r) for r in _page(conn, t.assets, after, limit + 1, site)],
         [_pallet(r) for r in _page(conn, t.pallets, after, limit + 1, site)],
         [_location(r) for r in _page(conn, t.locations, after, limit + 1, site)],
+        [_location_tag(r) for r in _page(conn, t.location_tags, after, limit + 1, site)],
         [_conflict(r) for r in _page(conn, t.conflicts, after, limit + 1, site)],
     ]
     merged = list(heapq.merge(*streams, key=lambda c: c.position))
@@ -84,6 +85,16 @@ def _location(row: Any) -> Change:
         key=row.key,
         site=row.site,
         data=view.model_dump(),
+    )
+
+
+def _location_tag(row: Any) -> Change:
+    return Change(
+        position=row.position,
+        entity="location_tag",
+        key=row.key,
+        site=row.site,
+        data=json.loads(row.state),
     )
 
 

@@ -13,6 +13,7 @@ from sync.protocol import (
     AssetPage,
     AssetView,
     HistoryEntry,
+    LocationTagView,
     LocationView,
     PalletView,
     SignedHead,
@@ -180,6 +181,38 @@ def list_locations(
             level=r.level,
             first_position=r.first_position,
             asset_count=counts.get(r.key, 0),
+        )
+        for r in rows
+    ]
+
+
+def list_location_tags(
+    conn: Connection,
+    site: str | None = None,
+    path: str | None = None,
+    after: str | None = None,
+    limit: int = 500,
+) -> list[LocationTagView]:
+    """Location tags by key, optionally of one site or marking one place."""
+    tags = t.location_tags.c
+    query = select(t.location_tags)
+    if site:
+        query = query.where(tags.site == site.upper())
+    if path:
+        query = query.where(tags.path == path.upper().strip("/"))
+    if after:
+        query = query.where(tags.key > after)
+    rows = conn.execute(query.order_by(tags.key).limit(limit))
+    return [
+        LocationTagView(
+            key=r.key,
+            tag=r.tag,
+            path=r.path,
+            name=r.name,
+            site=r.site,
+            version=r.version,
+            position=r.position,
+            data=json.loads(r.state),
         )
         for r in rows
     ]

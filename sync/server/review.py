@@ -180,6 +180,10 @@ def _store_clock(conn: Connection, device_id: str, store: Store) -> tuple[int, H
 
 
 def _target_last_hlc(conn: Connection, target: str) -> Stamp | None:
-    table = t.pallets if target.startswith("pallet:") else t.assets
+    table = t.assets
+    if target.startswith("pallet:"):
+        table = t.pallets
+    elif target.startswith("location:"):
+        table = t.location_tags
     text = conn.execute(select(table.c.last_sort).where(table.c.key == target)).scalar()
     return parse_stamp(str(text).split("|", 1)[0]) if text else None

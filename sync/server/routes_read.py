@@ -17,6 +17,7 @@ from sync.protocol import (
     DecisionRequest,
     DecisionResponse,
     Health,
+    LocationTagView,
     LocationView,
     PalletView,
     PublicKey,
@@ -96,6 +97,23 @@ def locations(
     caller.require("read")
     with reading(store.engine) as conn:
         return queries.list_locations(conn, site, after, limit)
+
+
+@router.get("/location-tags", response_model=list[LocationTagView], tags=["locations"])
+def location_tags(
+    *,
+    store: StoreDep,
+    caller: CallerDep,
+    site: Annotated[str | None, Query(max_length=64)] = None,
+    place: Annotated[str | None, Query(max_length=200)] = None,
+    after: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = 500,
+) -> list[LocationTagView]:
+    """Printed location tags and the place each marks (optionally of one site, or the tags
+    marking one `place` path)."""
+    caller.require("read")
+    with reading(store.engine) as conn:
+        return queries.list_location_tags(conn, site, place, after, limit)
 
 
 @router.get("/conflicts", response_model=ConflictPage, tags=["conflicts"])

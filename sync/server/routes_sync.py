@@ -70,7 +70,8 @@ def pull(
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
     site: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
-    """Changes since `cursor` (assets, pallets, locations, conflicts with their decisions)."""
+    """Changes since `cursor` (assets, pallets, locations, location tags, conflicts with their
+    decisions)."""
     caller.require("pull")
     with reading(store.engine) as conn:
         page = pull_page(conn, cursor, limit, site)

@@ -5,7 +5,7 @@ a test compares the two.
   gapless per partition and the hash chained to the previous entry. `fold_a`/`fold_b` are the
   targets whose fold the operation joins (load/unload join the asset and the pallet).
 - `heads` holds the signed chain heads; `partitions` the counters each ingest locks.
-- `assets`, `pallets`, `locations`, `conflicts` are projections: each row carries `position`, the
+- `assets`, `pallets`, `locations`, `location_tags`, `conflicts` are projections: each row carries `position`, the
   change-feed position of its latest change, which pull pages on.
 - `rejections` and `quarantine` keep what was not applied, with the reason, never dropped.
 """
@@ -190,6 +190,21 @@ locations = Table(
     Column("level", String(20), nullable=False),
     Column("first_position", BigInteger, nullable=False),
     Column("position", BigInteger, nullable=False, index=True),
+)
+
+# Printed location tags and the place each marks (LocationState), shared by every device.
+location_tags = Table(
+    "location_tags",
+    metadata,
+    Column("key", String(200), primary_key=True),  # location:<tag>
+    Column("tag", String(200), nullable=False),
+    Column("path", String(200), index=True),  # the place it marks; NULL until claimed
+    Column("name", String(120)),
+    Column("site", String(64)),
+    Column("version", Integer, nullable=False),
+    Column("last_sort", String(260), nullable=False),
+    Column("position", BigInteger, nullable=False, index=True),
+    Column("state", Text, nullable=False),  # LocationState.to_dict()
 )
 
 conflicts = Table(

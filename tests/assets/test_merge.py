@@ -13,6 +13,7 @@ from assets.conflicts import conflict_id
 from assets.merge import (
     AssetFold,
     AssetState,
+    LocationState,
     MergeRules,
     PalletState,
     effective_custodian,
@@ -260,7 +261,7 @@ def test_receive_matching(d1: Device, d2: Device) -> None:
     result = fold_target(P, ops)
     assert not result.conflicts
     assert result.state.state == "received"  # type: ignore[union-attr]
-    assert result.state.custodian == "facility:East"
+    assert result.state.custodian == "facility:East"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -314,7 +315,7 @@ def test_weight_tolerance_is_configurable(d1: Device, d2: Device) -> None:
 def test_handoff_chain_and_custody_fork(d1: Device, d2: Device) -> None:
     first = d1.op("handoff", P, {"from": "site:DAL1", "to": "carrier:Acme", "signed_by": "J"})
     second = d1.op("handoff", P, {"from": "carrier:Acme", "to": "facility:East", "signed_by": "K"})
-    assert fold_target(P, [first, second]).state.custodian == "facility:East"
+    assert fold_target(P, [first, second]).state.custodian == "facility:East"  # type: ignore[union-attr]
     fork = d2.op("handoff", P, {"from": "site:DAL1", "to": "carrier:Other", "signed_by": "L"})
     assert types_of([first, second, fork], P) == ["custody_fork"]
 
@@ -572,3 +573,38 @@ def test_any_order_yields_the_same_state_and_conflicts(
     random.Random(shuffle_seed).shuffle(shuffled)
     for key in (A, P, P2):
         assert snapshot(shuffled, key) == snapshot(ops, key)
+
+
+# ---- location tags ----------------------------------------------------------------------
+
+L = "location:TL-0000042-7"
+
+
+def test_a_location_tag_names_its_place_once(d1: Device, d2: Device) -> None:
+    first = d1.op("register", L, {"path": "dal1/b1/closet-2", "name": "Closet 2"})
+    same = d2.op("register", L, {"path": "DAL1/B1/CLOSET-2"})
+    result = fold_target(L, [same, first])
+    state = result.state
+    assert isinstance(state, LocationState)
+    assert state.path == "DAL1/B1/CLOSET-2" and state.name == "Closet 2"
+    assert not result.conflicts and result.effects[same.op_id] == "merged"
+
+
+def test_a_location_tag_claimed_for_two_places(d1: Device, d2: Device) -> None:
+    ops = [
+        d1.op("register", L, {"path": "DAL1/B1/CLOSET-2"}),
+        d2.op("register", L, {"path": "DAL1/B2/DOCK-1"}),
+    ]
+    (conflict,) = fold_target(L, ops).conflicts.values()
+    assert conflict.type == "tag_claimed_twice"
+    boss = Device("sup", start_ms=BASE_MS + MIN, actor="sue")
+    ops.append(
+        boss.op(
+            "resolve",
+            f"conflict:{conflict.id}",
+            {"conflict_id": conflict.id, "on": L, "choice": "b"},
+        )
+    )
+    state = fold_target(L, ops).state
+    assert isinstance(state, LocationState) and state.path == "DAL1/B2/DOCK-1"
+    assert LocationState.from_dict(state.to_dict()) == state

@@ -271,6 +271,26 @@ def test_expectation_faults(kind: str, expects: dict[str, object], field: str) -
     assert info.value.field == field
 
 
+def test_register_of_a_location_tag_takes_a_path() -> None:
+    wire = envelope("register")
+    wire["target"] = "location:TL-0000042-7"
+    wire["args"] = {"path": "dal1/b1/closet-2", "name": "Closet 2"}
+    op = parse_operation(wire)
+    assert op.args.path == "DAL1/B1/CLOSET-2"
+    wire["args"] = {"path": "a/b/c/d/e"}
+    with pytest.raises(InvalidOperation) as info:
+        parse_operation(wire)
+    assert info.value.field == "args.path"
+    wire["args"] = {"serial": "X"}  # an asset's arguments do not fit a location
+    with pytest.raises(InvalidOperation) as info:
+        parse_operation(wire)
+    assert info.value.field == "args.serial"
+    wire["target"] = "pallet:TP-1"
+    with pytest.raises(InvalidOperation) as info:
+        parse_operation(wire)
+    assert info.value.field == "target"
+
+
 def test_touches() -> None:
     load = parse_operation(envelope("load"))
     assert load.touches == (ASSET, PALLET)

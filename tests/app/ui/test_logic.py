@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from assets.tags import make_tag
 from sync.device.database import DeviceDatabase
 from sync.device.progress import IDLE, OFFLINE, SyncProgress
 from sync.device.service import DeviceService
+from tests.sync.device.harness import StoreHarness, enrol_device
 
 ASSET_1, ASSET_2 = make_tag("asset", 1), make_tag("asset", 2)
 SHELF, PALLET = make_tag("location", 7), make_tag("pallet", 3)
@@ -40,20 +42,73 @@ def flow(service: DeviceService, tmp_path: Path) -> ScanFlow:
     return ScanFlow(service, PlaceBook(tmp_path / "places.json"), clock=Clock())
 
 
-def test_place_book_persists_bindings_and_recent(tmp_path: Path) -> None:
+def test_place_book_persists_recent_locations(tmp_path: Path) -> None:
     book = PlaceBook(tmp_path / "p.json")
-    assert book.bind(SHELF, "dal1/b1/closet-2") == "DAL1/B1/CLOSET-2"
+    book.used("DAL1/B1/CLOSET-2")
     book.used("AUS2/B1")
+    book.used("DAL1/B1/CLOSET-2")
     again = PlaceBook(tmp_path / "p.json")
-    assert again.lookup(SHELF) == "DAL1/B1/CLOSET-2"
-    assert again.recent == ["AUS2/B1", "DAL1/B1/CLOSET-2"]
-    with pytest.raises(AssetsError):
-        book.bind(SHELF, "not a place!")
+    assert again.recent == ["DAL1/B1/CLOSET-2", "AUS2/B1"]
+    assert again.waiting_import == {}
 
 
 def test_an_unreadable_place_book_starts_empty(tmp_path: Path) -> None:
     (tmp_path / "p.json").write_text("{broken", encoding="utf-8")
-    assert PlaceBook(tmp_path / "p.json").tags == {}
+    book = PlaceBook(tmp_path / "p.json")
+    assert book.recent == [] and book.waiting_import == {}
+
+
+def test_an_old_book_is_imported_through_the_service_once(
+    service: DeviceService, tmp_path: Path
+) -> None:
+    old = tmp_path / "old.json"
+    other = make_tag("location", 8)
+    tags = {SHELF: "dal1/b1/closet-2", other: "not a place!"}
+    old.write_text(json.dumps({"tags": tags, "recent": ["DAL1/B1"]}), encoding="utf-8")
+    flow = ScanFlow(service, PlaceBook(old), clock=Clock())
+    scanned = flow.scan(SHELF)
+    assert scanned.kind == scanflow.LOCATION and flow.location == "DAL1/B1/CLOSET-2"
+    # recorded as a shared claim (it syncs), and dropped from the file
+    assert service.location_of(SHELF) == "DAL1/B1/CLOSET-2"
+    assert service.outbox_counts()["pending"] == 1
+    saved = json.loads(old.read_text(encoding="utf-8"))
+    assert SHELF not in saved["tags"] and saved["recent"][0] == "DAL1/B1/CLOSET-2"
+    flow.clear_location()
+    assert isinstance(flow.clock, Clock)
+    flow.clock.now += 10
+    assert flow.scan(SHELF).kind == scanflow.LOCATION
+    assert service.outbox_counts()["pending"] == 1  # imported once, never again
+    assert flow.scan(other).kind == scanflow.BIND  # an unusable old entry just asks
+
+
+def test_a_location_tag_named_on_one_device_is_known_on_another(tmp_path: Path) -> None:
+    harness = StoreHarness(tmp_path / "store")
+    try:
+        a = enrol_device(harness, tmp_path / "a.db", harness.transport())
+        b = enrol_device(harness, tmp_path / "b.db", harness.transport())
+        for device in (a, b):
+            device.service.switch_person("tech")
+        flow_a = ScanFlow(a.service, PlaceBook(tmp_path / "a.json"), clock=Clock())
+        flow_b = ScanFlow(b.service, PlaceBook(tmp_path / "b.json"), clock=Clock())
+        assert flow_a.scan(SHELF).kind == scanflow.BIND
+        named = flow_a.bind_location(SHELF, "dal1/b1/closet-2")
+        assert named.kind == scanflow.LOCATION and flow_a.location == "DAL1/B1/CLOSET-2"
+        assert flow_b.scan(SHELF).kind == scanflow.BIND  # not synced yet: b must ask
+        a.engine.sync_now()
+        b.engine.sync_now()
+        flow_b.clear_location()
+        assert isinstance(flow_b.clock, Clock)
+        flow_b.clock.now += 10
+        known = flow_b.scan(SHELF)
+        assert known.kind == scanflow.LOCATION and flow_b.location == "DAL1/B1/CLOSET-2"
+        b.service.claim_tag(ASSET_1, serial="SN1")
+        seen = flow_b.scan(ASSET_1)
+        assert seen.kind == scanflow.SEEN
+        assert b.service.asset(ASSET_1).state.location == "DAL1/B1/CLOSET-2"
+        a.db.close()
+        b.db.close()
+    finally:
+        harness.close()
 
 
 def test_location_paths_need_a_slash_or_prefix() -> None:
@@ -76,12 +131,13 @@ def test_asset_scans_are_recorded_at_the_current_location(
     assert flow.location == "DAL1/B1/CLOSET-2"
     assert isinstance(flow.clock, Clock)
     flow.clock.now += 10
+    assert service.outbox_counts()["pending"] == 2  # naming the tag is recorded (it syncs)
     seen = flow.scan(ASSET_1.lower())
-    assert seen.kind == scanflow.SEEN and seen.seq == 2
+    assert seen.kind == scanflow.SEEN and seen.seq == 3
     assert service.asset(ASSET_1).state.location == "DAL1/B1/CLOSET-2"
     # the same code again at once is acknowledged but not written twice
     assert flow.scan(ASSET_1.lower()).kind == scanflow.REPEAT
-    assert service.outbox_counts()["pending"] == 2
+    assert service.outbox_counts()["pending"] == 3
     # a bound location tag sets the place again without asking
     flow.clear_location()
     assert flow.scan(SHELF).kind == scanflow.LOCATION

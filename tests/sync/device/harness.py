@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from sync.device.database import DeviceDatabase
 from sync.device.engine import SyncEngine
-from sync.device.schema import assets, conflicts, locations, outbox, pallets
+from sync.device.schema import assets, conflicts, location_tags, locations, outbox, pallets
 from sync.device.service import DeviceService
 from sync.errors import ServerUnreachable
 from sync.server import auth
@@ -102,6 +102,7 @@ def device_cache(db: DeviceDatabase) -> dict[tuple[str, str], dict[str, Any]]:
             ("asset", assets.c.key, assets.c.state),
             ("pallet", pallets.c.key, pallets.c.state),
             ("location", locations.c.key, locations.c.data),
+            ("location_tag", location_tags.c.key, location_tags.c.state),
             ("conflict", conflicts.c.id, conflicts.c.data),
         ):
             for k, data in conn.execute(select(key, column)):

@@ -49,12 +49,29 @@ def test_upgrade_from_version_1_keeps_data(tmp_path: Path) -> None:
     old.close()
 
     new = DeviceDatabase(path)
-    assert new.migrated == [2]
+    assert new.migrated == list(range(2, LATEST + 1))
     assert new.device_id == device
     with new.read() as conn:
         assert conn.execute(select(schema.outbox.c.actor)).scalar_one() == "bob"
         versions = conn.execute(text("SELECT version FROM schema_migrations")).scalars().all()
         assert list(versions) == list(range(1, LATEST + 1))
+    new.close()
+
+
+def test_upgrade_from_version_2_adds_location_tags(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    old = DeviceDatabase(path, version=2)
+    with old.read() as conn:
+        assert "location_tags" not in inspect(conn).get_table_names()
+    device = old.device_id
+    old.close()
+
+    new = DeviceDatabase(path)
+    assert new.migrated == [3]
+    assert new.device_id == device
+    with new.read() as conn:
+        assert "location_tags" in inspect(conn).get_table_names()
+        assert conn.execute(select(schema.location_tags.c.key)).all() == []
     new.close()
 
 

@@ -176,7 +176,21 @@ def scenarios(a: Device, b: Device) -> list[Scenario]:
             [b.op("dispose", t, {"outcome": "resale"})],
         )
 
+    def location_named_twice(tag: str) -> tuple[list[Operation], list[Operation]]:
+        return (
+            [a.op("register", f"location:{tag}", {"path": "DAL1/B1/CLOSET-2"})],
+            [b.op("register", f"location:{tag}", {"path": "DAL1/B2/CLOSET-9"})],
+        )
+
+    def location_same_place(tag: str) -> tuple[list[Operation], list[Operation]]:
+        return (
+            [a.op("register", f"location:{tag}", {"path": "DAL1/B1/CLOSET-2"})],
+            [b.op("register", f"location:{tag}", {"path": "dal1/b1/closet-2", "name": "C2"})],
+        )
+
     add("tag_claimed_twice", "tag_claimed_twice", claimed)
+    add("location_tag_named_twice", "tag_claimed_twice", location_named_twice)
+    add("location_tag_same_place_merges", None, location_same_place)
     add("same_claim_merges", None, same_claim)
     add("duplicate_tag_sighting", "duplicate_tag_sighting", two_sites)
     add("scan_after_disposal", "scan_after_disposal", after_disposal)
