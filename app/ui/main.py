@@ -254,6 +254,11 @@ def App(session: DeviceSession) -> ft.Control:
     async def sync_now() -> None:
         await long_job("Syncing with the central store…", session.sync_now)
 
+    async def verify_log() -> None:
+        report = await long_job("Checking the store's log…", session.audit_log)
+        if report is not None:
+            state.tell(present.audit_sentence(report), report.ok)
+
     # ---- layout --------------------------------------------------------------------------------
     body: ft.Control
     header: list[ft.Control] = []
@@ -347,6 +352,7 @@ def App(session: DeviceSession) -> ft.Control:
                 device_id=status.device_id,
                 busy=state.busy is not None,
                 on_sync=in_background(sync_now),
+                on_verify=in_background(verify_log),
             )
         elif tab == CONFLICTS and state.supervisor:
             body = ConflictsView(svc.open_conflicts(), decide)

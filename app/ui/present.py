@@ -16,6 +16,7 @@ from assets.grades import DEFAULT_LETTER_SCALE, grade_for_letter, letter_of, par
 from assets.statuses import STATUSES, TRANSITIONS, is_terminal
 from assets.vocabulary import Choice
 from assets.weights import KG_PER_LB, parse_weight
+from sync.device.audit import AuditReport
 from sync.device.progress import IDLE, OFFLINE, STOPPED, SYNCING, SyncProgress
 
 UNKNOWN_COLOUR = "#9e9e9e"
@@ -157,3 +158,15 @@ def sync_badge(progress: SyncProgress) -> SyncBadge:
     if progress.state == IDLE and progress.last_error:
         return SyncBadge(f"Sync problem · {waiting}", "#ef5350", "ERROR", False)
     return SyncBadge(f"Synced · {waiting}", "#66bb6a", "CLOUD_DONE", False)
+
+
+def audit_sentence(report: AuditReport) -> str:
+    """The result of checking the store's log, in one sentence."""
+    if report.ok:
+        return (
+            f"The store's log is intact: {report.entries} entries, "
+            f"{report.heads_checked} signed heads from this device all found."
+        )
+    first = report.problems[0] if report.problems else "the store could not prove its log"
+    more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
+    return f"The store's log does NOT match what this device saw: {first}{more}. Tell IT security."

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from app.ui.places import PlaceBook
 from app.ui.scanflow import ScanFlow
-from sync.device import history
+from sync.device import audit, history
 from sync.device.database import DeviceDatabase
 from sync.device.engine import SyncEngine
 from sync.device.people import Person
@@ -91,6 +91,12 @@ class DeviceSession:
             return history.fetch(self.server_url, token, person.token if person else None, tag)
         except DeviceError:
             return None
+
+    # ---- tamper evidence -------------------------------------------------------------------
+
+    def audit_log(self) -> audit.AuditReport:
+        """Check the store's log against the signed heads this device kept (blocking)."""
+        return audit.audit(self.service, self.server_url)
 
     # ---- sync ------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ def SyncView(
     device_id: str,
     busy: bool,
     on_sync: Callable[[], Any],
+    on_verify: Callable[[], Any],
 ) -> ft.Control:
     badge = present.sync_badge(progress)
     status = section(
@@ -84,6 +85,13 @@ def SyncView(
                 lambda _e: on_sync(),
                 icon=ft.Icons.SYNC,
                 identifier="sync-now",
+                disabled=busy,
+            ),
+            big_button(
+                "Check the store's log",
+                lambda _e: on_verify(),
+                icon=ft.Icons.VERIFIED_USER,
+                identifier="verify-log",
                 disabled=busy,
             ),
             section(

@@ -48,6 +48,10 @@ def test_scan_offline_and_drain(page: Any, stack: Stack) -> None:
     wait_id(page, "sync-now").click()
     wait_label(page, "sync-indicator", "Synced · all sent", 40)
     assert "Synced" in label_of(page, "sync-state")
+
+    # the device checks the store's log against the signed heads it kept
+    wait_id(page, "verify-log").click()
+    wait_label(page, "notice", "log is intact", 30)
     shot = os.environ.get("TAGTRAIL_SCREENSHOT")
     if shot:  # docs/screenshot.png comes from this run: `TAGTRAIL_SCREENSHOT=docs/screenshot.png`
         tab(page, "Scan")

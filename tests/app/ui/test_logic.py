@@ -215,3 +215,12 @@ def test_sync_badge_and_ages() -> None:
     assert present.ago(0, 600_000) == "10 min ago"
     assert present.short_key("asset:TA-1") == "TA-1"
     assert present.short_key("person:alice") == "person:alice"
+
+
+def test_audit_sentences() -> None:
+    from sync.device.audit import AuditReport
+
+    good = present.audit_sentence(AuditReport(True, 3, 120, ()))
+    assert "intact" in good and "120 entries" in good and "3 signed heads" in good
+    bad = present.audit_sentence(AuditReport(False, 3, 100, ("head at position 120 missing", "x")))
+    assert "does NOT match" in bad and "position 120" in bad and "1 more" in bad
