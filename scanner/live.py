@@ -5,7 +5,11 @@ A full-resolution, thorough decode of a 1080p frame takes 50-200 ms. Per frame w
 2. decode at full resolution the code-like regions found on a quarter-size copy (small and
    far codes, thin bars), skipping places step 1 already read; regions where codes were in
    recent frames (hints from the session) go first;
-3. only when all that found nothing but the frame does show code-like regions, decode the
+3. when nothing was read, the densest unread regions get a second opinion from the other
+   back-ends (pyzbar reads some small QR codes and worn EAN/UPC that zxing-cpp misses); such
+   a read is kept only if it passes the guards below, and the session's two-frame rule still
+   applies to every 1D code;
+4. only when all that found nothing but the frame does show code-like regions, decode the
    whole frame at full resolution.
 """
 
@@ -22,7 +26,7 @@ from scanner.combine import dedupe
 from scanner.errors import ScannerError
 from scanner.guard import plausible
 from scanner.images import Gray
-from scanner.model import SYMBOLOGIES, Decoded
+from scanner.model import MATRIX, SYMBOLOGIES, Decoded
 from scanner.regions import Box, candidates
 
 # Frames whose long side is at most this are decoded whole at full resolution.
@@ -30,6 +34,15 @@ SMALL_FRAME = 1000
 HALF_LONG_SIDE = 960
 # A candidate region mostly covered by codes already read holds nothing new.
 MOSTLY_READ = 0.6
+# Second opinions per frame: enough for the regions that matter, bounded for speed.
+MAX_SECOND_OPINIONS = 2
+
+
+def trusted_second_opinion(code: Decoded) -> bool:
+    """A fallback back-end's read worth keeping: check digits and lengths pass, and a matrix
+    code's bytes are plain ASCII (Reed-Solomon protects them; only ZBar's guess of a character
+    set for other bytes goes wrong)."""
+    return plausible(code) and (code.symbology not in MATRIX or code.raw.isascii())
 
 
 def box_of(code: Decoded) -> Box:
@@ -47,6 +60,7 @@ class FrameDecoder:
         *,
         max_regions: int = 6,
         full_fallback: bool = True,
+        fallbacks: Sequence[Backend] | None = None,
     ) -> None:
         self.backend = backend if backend is not None else backend_registry.available()[0]
         self.symbologies = frozenset(symbologies) & self.backend.supported
@@ -54,6 +68,9 @@ class FrameDecoder:
             raise ScannerError(f"back-end {self.backend.name} reads none of the symbologies asked")
         self.max_regions = max_regions
         self.full_fallback = full_fallback
+        if fallbacks is None:
+            fallbacks = [b for b in backend_registry.available() if b.name != self.backend.name]
+        self.fallbacks = list(fallbacks)
 
     def _read(self, gray: Gray, *, rotate: bool, thorough: bool = False) -> list[Decoded]:
         found = self.backend.read(gray, self.symbologies, thorough=thorough, rotate=rotate)
@@ -64,6 +81,17 @@ class FrameDecoder:
         if crop.shape[0] < 8 or crop.shape[1] < 8:
             return []
         return [c.moved(box.x0, box.y0) for c in self._read(crop, rotate=True)]
+
+    def _second_opinion(self, gray: Gray, box: Box) -> list[Decoded]:
+        crop = np.ascontiguousarray(gray[box.y0 : box.y1, box.x0 : box.x1])
+        if crop.shape[0] < 8 or crop.shape[1] < 8:
+            return []
+        for backend in self.fallbacks:
+            wanted = self.symbologies & backend.supported
+            reads = [c for c in backend.read(crop, wanted) if trusted_second_opinion(c)]
+            if reads:
+                return [c.moved(box.x0, box.y0) for c in reads]
+        return []
 
     def decode(self, gray: Gray, hints: Sequence[Box] = ()) -> list[Decoded]:
         """Every code found in `gray`; `hints` are boxes (full-frame pixels) where codes
@@ -84,6 +112,7 @@ class FrameDecoder:
         # regions where codes were a moment ago go first (stable sort keeps density order)
         regions.sort(key=lambda box: not any(box.intersects(h) for h in hints))
         read_boxes = [box_of(c) for c in found]
+        unread: list[Box] = []
         tried = 0
         for box in regions:
             if tried >= self.max_regions:
@@ -91,9 +120,16 @@ class FrameDecoder:
             if box.covered_by(read_boxes) > MOSTLY_READ:
                 continue
             tried += 1
-            for c in self._read_box(gray, box):
+            reads = self._read_box(gray, box)
+            if not reads:
+                unread.append(box)
+            for c in reads:
                 found.append(c)
                 read_boxes.append(box_of(c))
+        if not found:
+            # Nothing read at all: the densest unread regions get a second opinion.
+            for box in unread[:MAX_SECOND_OPINIONS]:
+                found += self._second_opinion(gray, box)
         if not found and detected and self.full_fallback:
             found = self._read(gray, rotate=False)
         return dedupe(found)
