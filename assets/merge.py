@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from assets.conflicts import Conflict, Side, make_conflict
 from assets.disposition import OUTCOME_STATUS, REUSE_OUTCOMES
@@ -166,13 +166,25 @@ class FoldResult:
         return frozenset(op for c in self.conflicts.values() for op in c.op_ids)
 
 
-class _Fold:
-    """Shared bookkeeping of the asset and pallet folds: a handler `_<kind>` per kind."""
+S = TypeVar("S", AssetState, PalletState, LocationState)
+
+
+class _Fold(Generic[S]):
+    """Shared bookkeeping of the folds: a handler `_<kind>` per kind. A fold starts empty or
+    resumes from a stored state and its conflicts."""
 
     noun = "a target"
+    state_class: type[S]
 
-    def __init__(self, result: FoldResult, rules: MergeRules) -> None:
-        self.result = result
+    def __init__(
+        self,
+        key: str,
+        rules: MergeRules = DEFAULT_RULES,
+        state: S | None = None,
+        conflicts: dict[str, Conflict] | None = None,
+    ) -> None:
+        self.state: S = state if state is not None else self.state_class(key)
+        self.result = FoldResult(self.state, dict(conflicts or {}))
         self.rules = rules
 
     def apply(self, op: Operation) -> str:
@@ -228,18 +240,10 @@ class _Fold:
         return conflict.sides[index].value if index < len(conflict.sides) else None
 
 
-class AssetFold(_Fold):
+class AssetFold(_Fold[AssetState]):
     noun = "an asset"
 
-    def __init__(
-        self,
-        key: str,
-        rules: MergeRules = DEFAULT_RULES,
-        state: AssetState | None = None,
-        conflicts: dict[str, Conflict] | None = None,
-    ) -> None:
-        self.state = state or AssetState(key)
-        super().__init__(FoldResult(self.state, dict(conflicts or {})), rules)
+    state_class = AssetState
 
     def _register(self, op: Operation) -> None:
         args: RegisterArgs = op.args
@@ -465,18 +469,10 @@ DECIDED_FIELD = {
 }
 
 
-class PalletFold(_Fold):
+class PalletFold(_Fold[PalletState]):
     noun = "a pallet"
 
-    def __init__(
-        self,
-        key: str,
-        rules: MergeRules = DEFAULT_RULES,
-        state: PalletState | None = None,
-        conflicts: dict[str, Conflict] | None = None,
-    ) -> None:
-        self.state = state or PalletState(key)
-        super().__init__(FoldResult(self.state, dict(conflicts or {})), rules)
+    state_class = PalletState
 
     def _load(self, op: Operation) -> None:
         s = self.state
@@ -584,18 +580,10 @@ class PalletFold(_Fold):
         self.decide(op)  # pallet decisions acknowledge; the physical fix is its own operation
 
 
-class LocationFold(_Fold):
+class LocationFold(_Fold[LocationState]):
     noun = "a location tag"
 
-    def __init__(
-        self,
-        key: str,
-        rules: MergeRules = DEFAULT_RULES,
-        state: LocationState | None = None,
-        conflicts: dict[str, Conflict] | None = None,
-    ) -> None:
-        self.state = state or LocationState(key)
-        super().__init__(FoldResult(self.state, dict(conflicts or {})), rules)
+    state_class = LocationState
 
     def _register(self, op: Operation) -> None:
         args: RegisterLocationArgs = op.args

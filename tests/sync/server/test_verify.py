@@ -8,11 +8,11 @@ import json
 from sqlalchemy import delete, func, select, update
 
 from sync.server import tables as t
-from sync.server.chain import GENESIS_HASH, entry_hash
 from sync.server.db import reading, writing
 from sync.server.verify import verify
 from tests.assets.factory import Device
 from tests.sync.server.harness import World
+from tests.sync.tamper import recompute_chain
 
 
 def _fill(world: World) -> None:
@@ -26,25 +26,6 @@ def _fill(world: World) -> None:
 def _report(world: World) -> list[str]:
     with reading(world.store.engine) as conn:
         return verify(conn, world.store).problems
-
-
-def _recompute_chain(world: World) -> None:
-    """What an attacker with database access but no key would do after editing."""
-    with writing(world.store.engine) as conn:
-        prev = GENESIS_HASH
-        for row in conn.execute(select(t.oplog).order_by(t.oplog.c.position)).all():
-            prev = entry_hash(
-                prev,
-                position=row.position,
-                partition=row.partition,
-                site=row.site,
-                received_ms=row.received_ms,
-                body=row.body,
-            )
-            conn.execute(
-                update(t.oplog).where(t.oplog.c.position == row.position).values(hash=prev)
-            )
-        conn.execute(update(t.partitions).values(log_hash=prev))
 
 
 def test_intact_log_verifies(world: World) -> None:
@@ -63,7 +44,7 @@ def test_edited_entry_is_detected_even_with_recomputed_chain(world: World) -> No
         body["args"]["location"] = "AUS2/B9"
         conn.execute(update(t.oplog).where(t.oplog.c.position == 5).values(body=json.dumps(body)))
     assert any("entry 5" in p for p in _report(world))
-    _recompute_chain(world)
+    recompute_chain(world.store.engine)
     problems = _report(world)
     assert problems and all("entry 5" not in p for p in problems)
     assert any("signed" in p or "head" in p for p in problems)
