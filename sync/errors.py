@@ -100,6 +100,13 @@ class ConfigError(StoreError):
     status, code = 500, "config"
 
 
+class DatabaseUnavailable(StoreError):
+    """The store's database cannot be reached or opened (server down, wrong URL, no rights)."""
+
+    status = 503
+    code = "database_unavailable"
+
+
 class TamperDetected(StoreError):
     """The operation log does not match its hash chain or its signed heads."""
 

@@ -53,7 +53,10 @@ def make_engine(url: str) -> Engine:
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     if not database or database == ":memory:":
         raise ConfigError("the store needs a SQLite file, e.g. sqlite:///store.db")
-    Path(database).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create the folder for the database {database}: {exc}") from exc
     engine = create_engine(
         url, connect_args={"check_same_thread": False}, pool_size=8, max_overflow=32
     )

@@ -11,7 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
+from sync.errors import DatabaseUnavailable
 from sync.server import migrate
 from sync.server.db import make_engine
 from sync.server.settings import Settings
@@ -34,7 +37,14 @@ class Store:
     def open(cls, settings: Settings | None = None, *, migrate_now: bool = True) -> Store:
         settings = settings or Settings()
         engine = make_engine(settings.db_url)
-        store_id = migrate.upgrade(engine, settings.partition) if migrate_now else ""
+        try:
+            store_id = migrate.upgrade(engine, settings.partition) if migrate_now else ""
+        except OperationalError as exc:
+            engine.dispose()
+            # The URL without its password, and the driver's own first line of why.
+            where = make_url(settings.db_url).render_as_string(hide_password=True)
+            why = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise DatabaseUnavailable(f"cannot use the database {where}: {why}") from exc
         return cls(settings, engine, HeadSigner(settings.key_file), store_id)
 
     def close(self) -> None:

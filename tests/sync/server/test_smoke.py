@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from tests.assets.factory import Device
 from tests.sync.server.harness import World
 
@@ -22,3 +26,15 @@ def test_push_then_pull_shows_the_asset(world: World) -> None:
         "DAL1/B2",
         "DAL1/B2/CLOSET-3",
     }
+
+
+def test_an_unusable_database_is_a_clear_error(tmp_path: Path) -> None:
+    from sync.errors import ConfigError, DatabaseUnavailable
+    from sync.server.settings import Settings
+    from sync.server.store import Store
+
+    keys = tmp_path / "keys" / "signing.key"
+    with pytest.raises(DatabaseUnavailable, match=r"cannot use the database .*127\.0\.0\.1:1"):
+        Store.open(Settings(db_url="postgresql+psycopg://nobody@127.0.0.1:1/x", key_file=keys))
+    with pytest.raises(ConfigError, match="cannot create the folder"):
+        Store.open(Settings(db_url="sqlite:////proc/no-such/x.db", key_file=keys))
