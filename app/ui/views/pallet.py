@@ -13,6 +13,7 @@ import flet as ft
 from app.ui import present, theme
 from app.ui.components import big_button, chip, info_row, section, tagged
 from app.ui.views.asset import HandOff, TagPicker
+from assets.errors import AssetsError
 from assets.merge import PalletState
 from assets.tags import resolve
 from sync.device.view import TargetView
@@ -39,7 +40,7 @@ def SealForm(
     def submit(_e: object) -> None:
         try:
             weights = present.weight_dict(gross, unit), present.weight_dict(tare, unit)
-        except Exception as exc:  # a typed weight the domain refuses: say why, keep the form
+        except AssetsError as exc:  # a typed weight the domain refuses: say why, keep the form
             tell(f"Weight: {exc}", False)
             return
         on_seal(seal.strip(), *weights)
