@@ -17,6 +17,7 @@ Conventions:
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -388,3 +389,58 @@ class Health(Wire):
     database: str
     schema_revision: str | None
     log_entries: int
+
+
+# ---- reports --------------------------------------------------------------------------------
+# Weights are in kg (lb converted), rounded to grams; amounts keep their currency, never summed
+# across currencies. Decimals travel as JSON strings so no digit is lost.
+
+
+class MoneyTotal(Wire):
+    currency: str  # ISO 4217, e.g. USD
+    amount: Decimal
+
+
+class OutcomeTotal(Wire):
+    outcome: str  # assets.disposition.OUTCOMES
+    assets: int
+    weighed: int  # how many of them carry a weight
+    weight_kg: Decimal
+    value: list[MoneyTotal]  # one line per currency
+
+
+class CommodityTotal(Wire):
+    commodity: str | None  # assets.disposition.COMMODITIES; None when the record names none
+    assets: int
+    weight_kg: Decimal
+
+
+class MethodTotal(Wire):
+    method: str  # NIST SP 800-88: clear, purge, destroy
+    verified: int  # storage devices with a verified record of this method
+    unverified: int
+
+
+class SanitizationSummary(Wire):
+    data_bearing_assets: int
+    storage_devices: int  # devices that need a record (the asset's storage serials)
+    by_method: list[MethodTotal]
+    devices_without_record: int
+    reuse_without_verified_record: int  # the ITAD control: should be 0
+    reuse_without_verified_record_tags: list[str]  # the first of them, to follow up
+
+
+class DispositionReport(Wire):
+    """Assets disposed of in a window (by the dispose operation's clock time)."""
+
+    site: str | None
+    since: str | None  # ISO 8601, inclusive
+    until: str | None  # ISO 8601, exclusive
+    assets_disposed: int
+    assets_without_weight: int
+    outcomes: list[OutcomeTotal]
+    recycling: list[CommodityTotal]
+    sanitization: SanitizationSummary
+    weight_retired_kg: Decimal
+    weight_diverted_kg: Decimal
+    landfill_diversion: Decimal | None  # diverted over retired, 0..1; None when nothing weighed

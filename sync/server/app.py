@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.errors import StoreError
-from sync.server import routes_people, routes_read, routes_sync
+from sync.server import routes_people, routes_read, routes_reports, routes_sync
 from sync.server.store import Store
 
 
@@ -85,6 +85,7 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(routes_sync.router)
     app.include_router(routes_read.router)
     app.include_router(routes_people.router)
+    app.include_router(routes_reports.router)
     routes_sync.document_push_body(app)
 
     @app.exception_handler(StoreError)

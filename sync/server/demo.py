@@ -1,5 +1,5 @@
 """Demo data: people with known PINs, a device, sites and locations, a few hundred assets with
-history and a few open conflicts — all through the real ingest path (sync.server.ingest.push)."""
+history, a few sanitized and disposed of (for the disposition report), and a few open conflicts — all through the real ingest path (sync.server.ingest.push)."""
 
 from __future__ import annotations
 
@@ -109,10 +109,71 @@ def seed(store: Store, assets: int = 300, rng_seed: int = 7) -> DemoResult:
     for number in (4, 8):
         key = "asset:" + make_tag("asset", number)
         tech.op("assess", key, {"grade": "F5/C7"}, grade_op=None)
+    if assets >= max(DISPOSALS):
+        _dispositions(tech)
     total = _push_all(store, "demo-scanner", tech.ops)
     with writing(store.engine) as conn:
         conflicts = int(conn.execute(select(func.count()).select_from(t.conflicts)).scalar() or 0)
     return DemoResult(code, token, "demo-scanner", total, conflicts)
+
+
+def _kg(value: str, unit: str = "kg") -> dict[str, str]:
+    return {"value": value, "unit": unit}
+
+
+def _money(amount: str, currency: str) -> dict[str, str]:
+    return {"amount": amount, "currency": currency}
+
+
+# Asset number -> (storage wipe method and verified, or None; the dispose record's args).
+# Multiples of 3 are data-bearing; 51 is resold without a wipe record, so the ITAD control shows.
+DISPOSALS: dict[int, tuple[tuple[str, bool] | None, dict[str, object]]] = {
+    41: (None, {"outcome": "recycle", "weight": _kg("3.2"), "commodity": "aluminium"}),
+    42: (
+        ("purge", True),
+        {
+            "outcome": "resale",
+            "weight": _kg("2.1"),
+            "value": _money("180.00", "USD"),
+            "certificate": "RS-2026-0042",
+        },
+    ),
+    43: (None, {"outcome": "recycle", "weight": _kg("5", "lb"), "commodity": "circuit_boards"}),
+    44: (None, {"outcome": "recycle", "weight": _kg("1.1"), "commodity": "plastics"}),
+    45: (
+        ("clear", True),
+        {"outcome": "resale", "weight": _kg("4.6", "lb"), "value": _money("95", "USD")},
+    ),
+    46: (None, {"outcome": "harvest", "weight": _kg("2.0"), "value": _money("15", "EUR")}),
+    47: (None, {"outcome": "redeploy"}),
+    48: (
+        ("destroy", True),
+        {"outcome": "destruction", "weight": _kg("2.3"), "certificate": "COD-2026-0048"},
+    ),
+    51: (None, {"outcome": "resale", "weight": _kg("2.0"), "value": _money("60", "USD")}),
+}
+
+
+def _dispositions(tech: _Recorder) -> None:
+    """Wipe records, a custody handoff and disposals, recorded like a technician would."""
+    for number, (wipe, dispose) in DISPOSALS.items():
+        key = "asset:" + make_tag("asset", number)
+        if wipe is not None:
+            method, verified = wipe
+            tech.op(
+                "sanitize",
+                key,
+                {
+                    "storage_serial": f"SN{number:06d}",
+                    "method": method,
+                    "tool": "Blancco Drive Eraser" if method != "destroy" else "shredder",
+                    "verified": verified,
+                    "performed_by": "tess",
+                    "performed_at": "2026-05-28T09:30:00Z",
+                },
+            )
+        tech.op("handoff", key, {"from": "person:tess", "to": "person:carl", "signed_by": "carl"})
+        tech.op("dispose", key, dispose)
 
 
 def _push_all(store: Store, device_id: str, ops: list[Operation], batch: int = 500) -> int:
