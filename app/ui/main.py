@@ -23,6 +23,7 @@ from app.ui.components import busy_bar, notice, sync_indicator, tagged
 from app.ui.player import ScanPlayer
 from app.ui.scanflow import ASSET, CLAIMED, PALLET, SEEN, ScanOutcome
 from app.ui.session import DeviceSession
+from app.ui.signed import signed_handoffs
 from app.ui.state import ASSET as ASSET_TAB
 from app.ui.state import CONFLICTS, SCAN, SYNC, AppState
 from app.ui.state import PALLET as PALLET_TAB
@@ -86,14 +87,16 @@ def App(session: DeviceSession) -> ft.Control:
         if text is not None:
             state.tell(text, ok)
 
-    def write(fn: Callable[..., Any], *args: Any, done: str | None = None, **kw: Any) -> None:
-        """A local write (fast, durable): show the result or the service's sentence."""
+    def write(fn: Callable[..., Any], *args: Any, done: str | None = None, **kw: Any) -> bool:
+        """A local write (fast, durable): show the result or the service's sentence; whether
+        it was recorded."""
         try:
             fn(*args, **kw)
         except DeviceError as exc:
             state.tell(str(exc)[:1].upper() + str(exc)[1:], False)
-            return
+            return False
         changed(done)
+        return True
 
     async def long_job(label: str, fn: Callable[..., T], *args: Any) -> T | None:
         state.busy = label
@@ -188,14 +191,17 @@ def App(session: DeviceSession) -> ft.Control:
     svc = session.service
     signer = state.person.display_name if state.person else ""
 
-    def hand_off(key: str, to: str, signed_by: str, giver: str | None = None) -> None:
-        write(
+    def hand_off(
+        key: str, to: str, signed_by: str, giver: str | None, signature: str | None
+    ) -> bool:
+        return write(
             svc.hand_off,
             key,
             to.strip(),
             signed_by.strip(),
             from_holder=giver or None,
-            done=f"Handed to {to}.",
+            signature=signature or None,
+            done=f"Handed to {to}" + (", signed." if signature else "."),
         )
 
     def load_asset_on(pallet_text: str, asset: str | None) -> None:
@@ -324,9 +330,12 @@ def App(session: DeviceSession) -> ft.Control:
                     svc.grade, tag, g, letter=letter, done=f"Graded {letter or g}."
                 ),
                 on_load=lambda p: load_asset_on(p, tag),
-                on_hand_off=lambda to, by, giver=None: hand_off(f"asset:{tag}", to, by, giver),
+                on_hand_off=lambda to, by, giver, drawn: hand_off(
+                    f"asset:{tag}", to, by, giver, drawn
+                ),
                 history=combine(fetched, local) if fetched is not None else local,
                 history_complete=complete,
+                signed=signed_handoffs(svc, tag) if tag else frozenset(),
             )
         elif tab == PALLET_TAB:
             ptag = state.pallet_tag
@@ -340,7 +349,9 @@ def App(session: DeviceSession) -> ft.Control:
                 on_seal=seal,
                 check=check,
                 on_confirm=confirm,
-                on_hand_off=lambda to, by: hand_off(f"pallet:{ptag}", to, by),
+                on_hand_off=lambda to, by, giver, drawn: hand_off(
+                    f"pallet:{ptag}", to, by, giver, drawn
+                ),
                 tell=state.tell,
             )
         elif tab == SYNC:

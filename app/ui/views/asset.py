@@ -4,14 +4,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import flet as ft
 
-from app.ui import present, theme
+from app.ui import present, signature, theme
 from app.ui.components import big_button, chip, info_row, section, status_chip, tagged
 from app.ui.views.history import history_section
+from app.ui.views.signature_pad import SignaturePad, Strokes
 from assets.grades import COSMETIC, FUNCTIONAL
 from assets.merge import AssetState
 from sync.device.history import HistoryEntry
@@ -100,18 +101,25 @@ def GradePicker(on_grade: Callable[[str, str | None], Any]) -> ft.Control:
     )
 
 
+SIGNATURE_NEEDED = "A pallet changes crews only with a signature: sign in the box above."
+
+
 @ft.component
 def HandOff(
     default_signer: str,
     on_hand_off: Callable[..., Any],
     identifier: str = "handoff",
     default_giver: str | None = None,
+    require_signature: bool = False,
 ) -> ft.Control:
-    """Who takes it and who signs; when nobody holds it yet on this device's view, also who
-    gives it (prefilled with the site it was last seen at)."""
+    """Who takes it, who signs and their drawn signature (required for a pallet: a crew takes
+    custody of everything on it); when nobody holds it yet on this device's view, also who
+    gives it (prefilled with the site it was last seen at). `on_hand_off(to, signer, giver,
+    signature)` returns whether the handoff was recorded (the pad is then wiped)."""
     to, set_to = ft.use_state("")
     signer, set_signer = ft.use_state(default_signer)
     giver, set_giver = ft.use_state(default_giver or "")
+    strokes, set_strokes = ft.use_state(Strokes())
     ask_giver = default_giver is not None
     fields: list[ft.Control] = []
     if ask_giver:
@@ -120,13 +128,14 @@ def HandOff(
                 label="Handed over by", value=giver, on_change=lambda e: set_giver(e.control.value)
             )
         )
+    unsigned = signature.is_empty(strokes)
+    missing = SIGNATURE_NEEDED if require_signature and unsigned else None
     ready = bool(to.strip() and signer.strip() and (giver.strip() or not ask_giver))
 
     def submit(_e: Any) -> None:
-        if ask_giver:
-            on_hand_off(to, signer, giver.strip())
-        else:
-            on_hand_off(to, signer)
+        drawn = None if unsigned else signature.to_svg_path(strokes)
+        if on_hand_off(to, signer, giver.strip() if ask_giver else None, drawn):
+            set_strokes(Strokes())
 
     return ft.Column(
         [
@@ -139,12 +148,13 @@ def HandOff(
             ft.TextField(
                 label="Signed by", value=signer, on_change=lambda e: set_signer(e.control.value)
             ),
+            SignaturePad(strokes, set_strokes, f"{identifier}-pad", missing),
             big_button(
                 "Hand off",
                 submit,
                 icon=ft.Icons.HANDSHAKE,
                 identifier=f"{identifier}-button",
-                disabled=not ready,
+                disabled=not ready or missing is not None,
             ),
         ],
         spacing=10,
@@ -170,6 +180,7 @@ def AssetView(
     on_hand_off: Callable[..., Any],
     history: Sequence[HistoryEntry] = (),
     history_complete: bool | None = None,
+    signed: Collection[str] = (),
 ) -> ft.Control:
     picker = TagPicker("Scan or type an asset tag", "asset-picker", on_open)
     if tag is None or view is None:
@@ -261,7 +272,7 @@ def AssetView(
                     key=f"handoff|{custodian}",  # type: ignore[call-arg]
                 ),
             ),
-            history_section(history, history_complete),
+            history_section(history, history_complete, signed=signed),
         ],
         spacing=12,
         expand=True,

@@ -4,7 +4,7 @@ chain of custody (each handoff's giver → taker and signer) drawn so it stands 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
 import flet as ft
@@ -46,8 +46,9 @@ def source_text(complete: bool | None) -> str:
     return "Offline: this device's own records and the last synced state."
 
 
-def _custody(entry: HistoryEntry) -> ft.Control:
-    """A handoff drawn as giver → taker, with the signer under it."""
+def _custody(entry: HistoryEntry, signed: bool) -> ft.Control:
+    """A handoff drawn as giver → taker, with the signer under it (and "signed" when it
+    carries a drawn signature)."""
     return ft.Column(
         [
             ft.Row(
@@ -59,13 +60,22 @@ def _custody(entry: HistoryEntry) -> ft.Control:
                 spacing=6,
                 wrap=True,
             ),
-            ft.Text(f"Signed by {entry.signed_by}", size=13),
+            ft.Row(
+                [
+                    ft.Text(f"Signed by {entry.signed_by}", size=13),
+                    *([chip("signed", theme.OK)] if signed else []),
+                ],
+                spacing=8,
+                wrap=True,
+            ),
         ],
         spacing=2,
     )
 
 
-def history_row(index: int, entry: HistoryEntry, now_ms: int | None = None) -> ft.Control:
+def history_row(
+    index: int, entry: HistoryEntry, now_ms: int | None = None, signed: bool = False
+) -> ft.Control:
     handoff = entry.kind == "handoff" and entry.source != CACHED
     colour = theme.BAD if entry.refused else theme.INFO if handoff else ft.Colors.OUTLINE
     where = None if handoff else entry.where  # a handoff's holders are drawn above
@@ -79,7 +89,7 @@ def history_row(index: int, entry: HistoryEntry, now_ms: int | None = None) -> f
         badges.append(chip("Not synced", theme.WARN))
     body = ft.Column(
         [
-            _custody(entry) if handoff else ft.Text(entry.summary, size=15),
+            _custody(entry, signed) if handoff else ft.Text(entry.summary, size=15),
             ft.Text(facts, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
             *([ft.Text(entry.refused, size=12, color=theme.BAD)] if entry.refused else []),
         ],
@@ -94,14 +104,25 @@ def history_row(index: int, entry: HistoryEntry, now_ms: int | None = None) -> f
         border=ft.Border.only(left=ft.BorderSide(3, colour)),
         padding=ft.Padding.only(left=10, top=4, bottom=4),
     )
-    words = f"{entry.summary}. {facts}" + (" (not synced)" if entry.pending else "")
-    return tagged(f"history-{index}", row, words, key=f"h|{entry.op_id}|{entry.pending}")
+    words = (
+        f"{entry.summary}"
+        + (" (signed)" if handoff and signed else "")
+        + f". {facts}"
+        + (" (not synced)" if entry.pending else "")
+    )
+    return tagged(f"history-{index}", row, words, key=f"h|{entry.op_id}|{entry.pending}|{signed}")
 
 
 def history_section(
-    entries: Sequence[HistoryEntry], complete: bool | None, now_ms: int | None = None
+    entries: Sequence[HistoryEntry],
+    complete: bool | None,
+    now_ms: int | None = None,
+    signed: Collection[str] = (),
 ) -> ft.Control:
-    rows: list[ft.Control] = [history_row(i, e, now_ms) for i, e in enumerate(entries[:MAX_SHOWN])]
+    """`signed`: the op ids of handoffs that carry a drawn signature."""
+    rows: list[ft.Control] = [
+        history_row(i, e, now_ms, e.op_id in signed) for i, e in enumerate(entries[:MAX_SHOWN])
+    ]
     if not rows:
         rows.append(ft.Text("Nothing recorded yet.", color=ft.Colors.ON_SURFACE_VARIANT))
     return section(

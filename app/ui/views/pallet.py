@@ -153,7 +153,7 @@ def PalletView(
     on_seal: Callable[[str, Mapping[str, str], Mapping[str, str]], Any],
     check: Callable[[list[str]], present.ManifestCheck],
     on_confirm: Callable[[list[str]], Any],
-    on_hand_off: Callable[[str, str], Any],
+    on_hand_off: Callable[..., Any],
     tell: Callable[[str, bool], Any],
 ) -> ft.Control:
     picker = TagPicker("Scan or type a pallet tag", "pallet-picker", on_open)
@@ -197,5 +197,18 @@ def PalletView(
     if state.state == "open":
         parts.append(section("SEAL", SealForm(on_seal, tell)))
     parts.append(section("CONFIRM CONTENTS", ConfirmScan(check, on_confirm)))
-    parts.append(section("HAND OFF (SIGNED)", HandOff(signer, on_hand_off, "pallet-handoff")))
+    parts.append(
+        section(
+            "HAND OFF (SIGNED)",
+            HandOff(
+                signer,
+                on_hand_off,
+                "pallet-handoff",
+                # nobody holds a new pallet yet: then the form asks who hands it over
+                default_giver=None if state.custodian else "",
+                require_signature=True,
+                key=f"pallet-handoff|{tag}|{state.custodian}",  # type: ignore[call-arg]
+            ),
+        )
+    )
     return ft.ListView(parts, spacing=12, expand=True)

@@ -109,6 +109,7 @@ def test_asset_history_shows_the_chain_of_custody(page: Any, stack: Stack) -> No
     scroll(page, 5000)
     wait_label(page, "history-source", "Full history from the central store", 30)
     wait_label(page, "history-0", "carrier:ups")
+    scroll(page, 3000)  # the older rows sit under the signature pad's height too
     assert "Registered" in label_of(page, "history-3") or "Registered" in label_of(
         page, "history-2"
     )

@@ -1,0 +1,100 @@
+"""A pallet changes hands only with a drawn signature: the pad refuses an empty handoff with
+a message, takes strokes drawn with the mouse, and the outbox row carries them as an SVG path."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from typing import Any
+
+import pytest
+
+from assets.tags import make_tag
+from tests.app.browser.conftest import Stack
+from tests.app.browser.flutter import by_id, field, tab, type_into, wait_id, wait_label
+from tests.app.browser.steps import signed_in
+
+pytestmark = pytest.mark.browser
+
+PALLET = make_tag("pallet", 9201)
+PAD = "pallet-handoff-pad"
+
+
+def handoffs(stack: Stack, key: str) -> list[dict[str, Any]]:
+    """The args of every handoff of `key` in the device's outbox."""
+    with sqlite3.connect(f"file:{stack.home / 'device.db'}?mode=ro", uri=True) as conn:
+        query = "select body from outbox where kind = 'handoff' and target = ?"
+        return [json.loads(body)["args"] for (body,) in conn.execute(query, (key,))]
+
+
+def pad_in_view(page: Any) -> dict[str, float]:
+    """Scroll the pallet screen until the whole pad is on screen; its box."""
+    for _ in range(12):
+        box = by_id(page, PAD).bounding_box() if by_id(page, PAD).count() else None
+        if box and box["y"] >= 60 and box["y"] + box["height"] <= 844 - 90:
+            return dict(box)
+        page.mouse.move(195, 300)
+        step = 250 if box is None or box["y"] > 400 else -120
+        page.mouse.wheel(0, step)
+        time.sleep(0.5)
+    raise AssertionError("the signature pad never came into view")
+
+
+def draw(page: Any, box: dict[str, float]) -> None:
+    """Two strokes: a zigzag across the pad, and a short bar under it."""
+    left, top, width, height = box["x"], box["y"], box["width"], box["height"]
+    page.mouse.move(left + width * 0.1, top + height * 0.5)
+    page.mouse.down()
+    for i in range(1, 13):
+        page.mouse.move(left + width * (0.1 + i * 0.06), top + height * (0.3 if i % 2 else 0.7))
+        time.sleep(0.03)
+    page.mouse.up()
+    time.sleep(0.3)
+    page.mouse.move(left + width * 0.3, top + height * 0.85)
+    page.mouse.down()
+    page.mouse.move(left + width * 0.5, top + height * 0.85, steps=6)
+    page.mouse.move(left + width * 0.7, top + height * 0.85, steps=6)
+    page.mouse.up()
+    time.sleep(0.5)
+
+
+def test_pallet_handoff_needs_a_drawn_signature(page: Any, stack: Stack) -> None:
+    signed_in(page, "tess", "3333")
+    tab(page, "Pallet")
+    type_into(page, "Scan or type a pallet tag", PALLET)
+    page.keyboard.press("Enter")
+    wait_label(page, "pallet-tag", PALLET)
+    pad_in_view(page)
+    type_into(page, "Handed over by", "site:DAL1")
+    type_into(page, "Hand to (person:…, carrier:…, site:…)", "carrier:fedex")
+
+    # nothing drawn yet: the form says why the button is off
+    wait_label(page, f"{PAD}-missing", "only with a signature")
+    wait_label(page, PAD, "empty")
+    assert by_id(page, "pallet-handoff-button").locator("[aria-disabled=true]").count() or (
+        by_id(page, "pallet-handoff-button").get_attribute("aria-disabled") == "true"
+    )
+
+    draw(page, pad_in_view(page))
+    wait_label(page, PAD, r"2 strokes")
+    assert by_id(page, f"{PAD}-missing").count() == 0
+
+    # "Clear" wipes the pad; draw again and hand off
+    by_id(page, f"{PAD}-clear").locator("[role=button]").last.click()
+    wait_label(page, PAD, "empty")
+    draw(page, pad_in_view(page))
+    wait_label(page, PAD, r"2 strokes")
+    wait_id(page, "pallet-handoff-button").click()
+    wait_label(page, "notice", "Handed to carrier:fedex, signed")
+
+    [args] = handoffs(stack, f"pallet:{PALLET}")
+    assert args["to"] == "carrier:fedex" and args["from"] == "site:DAL1"
+    assert args["signed_by"]
+    path = args["signature"]
+    assert re.fullmatch(r"(M \d+ \d+( L \d+ \d+)+ ?)+", path + " "), path
+    assert path.count("M ") == 2, path
+    numbers = [int(n) for n in re.findall(r"\d+", path)]
+    assert max(numbers[0::2]) <= 300 and max(numbers[1::2]) <= 120
+    assert not field(page, "Handed over by").count()  # the pallet has a holder now
