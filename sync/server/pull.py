@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import heapq
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
 from sync.errors import BadRequest
-from sync.protocol import Change, LocationView, PullResponse
+from sync.protocol import Change, EntityKind, LocationView, PullResponse
 from sync.server import tables as t
 from sync.server.review import conflict_view
 
@@ -55,24 +56,19 @@ def pull_page(conn: Connection, cursor: str | None, limit: int, site: str | None
     return PullResponse(changes=changes, next_cursor=next_cursor, has_more=has_more)
 
 
-def _asset(row: Any) -> Change:
-    return Change(
-        position=row.position,
-        entity="asset",
-        key=row.key,
-        site=row.site,
-        data=json.loads(row.state),
-    )
+def _folded(entity: EntityKind, column: str) -> Callable[[Any], Change]:
+    """A projection row whose folded state is stored as JSON in `column`, as a change."""
+
+    def change(row: Any) -> Change:
+        data = json.loads(getattr(row, column))
+        return Change(position=row.position, entity=entity, key=row.key, site=row.site, data=data)
+
+    return change
 
 
-def _pallet(row: Any) -> Change:
-    return Change(
-        position=row.position,
-        entity="pallet",
-        key=row.key,
-        site=row.site,
-        data=json.loads(row.data),
-    )
+_asset = _folded("asset", "state")
+_pallet = _folded("pallet", "data")
+_location_tag = _folded("location_tag", "state")
 
 
 def _location(row: Any) -> Change:
@@ -85,16 +81,6 @@ def _location(row: Any) -> Change:
         key=row.key,
         site=row.site,
         data=view.model_dump(),
-    )
-
-
-def _location_tag(row: Any) -> Change:
-    return Change(
-        position=row.position,
-        entity="location_tag",
-        key=row.key,
-        site=row.site,
-        data=json.loads(row.state),
     )
 
 
