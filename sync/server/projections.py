@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy import Connection, Table, insert, or_, select, update
 
 from assets.conflicts import Conflict, Side
 from assets.hlc import Stamp, parse_stamp
@@ -107,53 +107,33 @@ def _table_of(key: str) -> str:
     return "asset"
 
 
+# Each projection table, the column holding its folded state, and the state's class.
+_STORED: dict[str, tuple[Table, str, type[TargetState]]] = {
+    "asset": (t.assets, "state", AssetState),
+    "pallet": (t.pallets, "data", PalletState),
+    "location_tag": (t.location_tags, "state", LocationState),
+}
+
+
 def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
     keys = sorted(set(keys))
-    asset_keys = [k for k in keys if _table_of(k) == "asset"]
-    pallet_keys = [k for k in keys if _table_of(k) == "pallet"]
-    tag_keys = [k for k in keys if _table_of(k) == "location_tag"]
     targets = {k: Target(k, None, None, None) for k in keys}
-    for chunk in _chunks(asset_keys):
-        rows = conn.execute(
-            select(t.assets.c.key, t.assets.c.state, t.assets.c.last_sort, t.assets.c.site).where(
-                t.assets.c.key.in_(chunk)
+    for kind, (table, column, state_class) in _STORED.items():
+        wanted = [k for k in keys if _table_of(k) == kind]
+        for chunk in _chunks(wanted):
+            rows = conn.execute(
+                select(table.c.key, table.c[column], table.c.last_sort, table.c.site).where(
+                    table.c.key.in_(chunk)
+                )
             )
-        )
-        for row in rows:
-            targets[row.key] = Target(
-                row.key,
-                AssetState.from_dict(orjson.loads(row.state)),
-                parse_sort(row.last_sort),
-                row.site,
-                existed=True,
-            )
-    for chunk in _chunks(pallet_keys):
-        rows = conn.execute(
-            select(
-                t.pallets.c.key, t.pallets.c.data, t.pallets.c.last_sort, t.pallets.c.site
-            ).where(t.pallets.c.key.in_(chunk))
-        )
-        for row in rows:
-            targets[row.key] = Target(
-                row.key,
-                PalletState.from_dict(orjson.loads(row.data)),
-                parse_sort(row.last_sort),
-                row.site,
-                existed=True,
-            )
-    for chunk in _chunks(tag_keys):
-        tags = t.location_tags.c
-        rows = conn.execute(
-            select(tags.key, tags.state, tags.last_sort, tags.site).where(tags.key.in_(chunk))
-        )
-        for row in rows:
-            targets[row.key] = Target(
-                row.key,
-                LocationState.from_dict(orjson.loads(row.state)),
-                parse_sort(row.last_sort),
-                row.site,
-                existed=True,
-            )
+            for row in rows:
+                targets[row.key] = Target(
+                    row.key,
+                    state_class.from_dict(orjson.loads(row[1])),
+                    parse_sort(row.last_sort),
+                    row.site,
+                    existed=True,
+                )
     for chunk in _chunks(keys):
         rows = conn.execute(
             select(
