@@ -376,6 +376,9 @@ class VerifyReport(Wire):
     entries: int
     head: SignedHead | None
     problems: list[str]
+    # Entries up to here were proved by an earlier verify's signed checkpoint; this one
+    # recomputed the chain from the next entry on (0: the whole log was walked).
+    checked_from: int = 0
 
 
 class PublicKey(Wire):

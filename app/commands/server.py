@@ -21,7 +21,8 @@ from sync.server.reports import disposition_report, parse_window
 from sync.server.serve import serve_forever
 from sync.server.settings import Settings
 from sync.server.store import Store
-from sync.server.verify import verify as run_verify
+from sync.server.verify import verify_and_checkpoint
+from sync.server.verify_projections import check_projections
 
 
 def _settings(db: str | None, key_file: Path | None) -> Settings:
@@ -113,20 +114,56 @@ def migrate(ctx: click.Context) -> None:
 
 
 @server.command()
+@click.option(
+    "--full", is_flag=True, help="walk the whole log, not only what came since the last verify"
+)
+@click.option(
+    "--projections",
+    is_flag=True,
+    help="also rebuild every projection from the log and compare every column the API serves",
+)
 @click.pass_context
-def verify(ctx: click.Context) -> None:
-    """Recompute the operation log's hash chain and check the signed heads."""
+def verify(ctx: click.Context, full: bool, projections: bool) -> None:
+    """Recompute the operation log's hash chain and check the signed heads.
+
+    Starts after the last verified checkpoint (what an earlier verify proved intact) unless
+    --full is given."""
 
     store = _open(ctx.obj["db"], ctx.obj["key_file"])
-    with reading(store.engine) as conn:
-        report = run_verify(conn, store)
-    if report.ok:
-        click.echo(f"The log is intact: {report.entries} entries, chain and signed heads match.")
+    try:
+        report = verify_and_checkpoint(store, full=full)
+        problems = list(report.problems)
+        if projections:
+            problems += _projection_problems(store, report.entries)
+    finally:
+        store.close()
+    if not problems:
+        since = f" (entries after {report.checked_from} walked)" if report.checked_from else ""
+        also = "; every projection matches a rebuild" if projections else ""
+        click.echo(
+            f"The log is intact: {report.entries} entries{since}, "
+            f"chain and signed heads match{also}."
+        )
         return
-    click.echo(f"The log has been tampered with ({report.entries} entries read):", err=True)
-    for problem in report.problems:
+    click.echo(f"The store has been tampered with ({report.entries} entries read):", err=True)
+    for problem in problems:
         click.echo(f"  - {problem}", err=True)
     sys.exit(1)
+
+
+def _projection_problems(store: Store, entries: int) -> list[str]:
+    step = max(entries // 20, 1000)
+    shown = [0]
+
+    def progress(position: int) -> None:
+        if position - shown[0] >= step:
+            shown[0] = position
+            click.echo(f"  rebuilding projections: {position} of {entries} entries", err=True)
+
+    with reading(store.engine) as conn:
+        return check_projections(
+            conn, store.settings.partition, store.settings.rules, on_progress=progress
+        )
 
 
 @server.group()

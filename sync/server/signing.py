@@ -48,12 +48,19 @@ class HeadSigner:
     def check(self, head: SignedHead) -> bool:
         return check_signature(self.public_raw, head)
 
+    def sign_message(self, message: bytes) -> str:
+        """A signature (hex) over other records the store vouches for (verified checkpoints)."""
+        return self._key.sign(message).hex()
+
 
 def check_signature(public_raw: bytes, head: SignedHead) -> bool:
+    message = head_message(head.partition, head.position, head.hash)
+    return check_message(public_raw, message, head.signature)
+
+
+def check_message(public_raw: bytes, message: bytes, signature_hex: str) -> bool:
     try:
-        Ed25519PublicKey.from_public_bytes(public_raw).verify(
-            bytes.fromhex(head.signature), head_message(head.partition, head.position, head.hash)
-        )
+        Ed25519PublicKey.from_public_bytes(public_raw).verify(bytes.fromhex(signature_hex), message)
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -4,7 +4,8 @@ a test compares the two.
 - `oplog` is append-only: one row per accepted operation, with its partition, site, a position
   gapless per partition and the hash chained to the previous entry. `fold_a`/`fold_b` are the
   targets whose fold the operation joins (load/unload join the asset and the pallet).
-- `heads` holds the signed chain heads; `partitions` the counters each ingest locks.
+- `heads` holds the signed chain heads; `verified` the signed checkpoints of verified log
+  prefixes; `partitions` the counters each ingest locks.
 - `assets`, `pallets`, `locations`, `location_tags`, `conflicts` are projections: each row carries `position`, the
   change-feed position of its latest change, which pull pages on.
 - `rejections` and `quarantine` keep what was not applied, with the reason, never dropped.
@@ -75,6 +76,19 @@ heads = Table(
     Column("signature", String(128), nullable=False),
     Column("key_id", String(64), nullable=False),
     Column("signed_at", String(40), nullable=False),
+)
+
+# A verify that walked the log up to `position` and found it intact signs that prefix here, so
+# the next verify starts after it (see sync/server/verified.py).
+verified = Table(
+    "verified",
+    metadata,
+    Column("partition", String(64), primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("hash", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("verified_at", String(40), nullable=False),
 )
 
 rejections = Table(
