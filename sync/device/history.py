@@ -2,7 +2,7 @@
 device's own operations always, and what the cached state says when nothing better is known.
 
 The device caches projections (the folded state), not the store's log: only its own
-operations are kept in full (outbox rows stay after sync). The full history, every device's
+operations are kept in full (in the outbox, then in `settled` once synced). The full history, every device's
 operations in fold order, is at the store's `GET /v1/assets/{tag}`; `fetch` reads it with the
 device's tokens (plain httpx: the sync client belongs to the sync engine) and `combine` puts
 this device's not-yet-stored operations on top. Offline, `DeviceService.history` is the answer.
@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection
 
 from assets.errors import AssetsError
 from assets.hlc import parse_stamp
@@ -25,7 +25,6 @@ from assets.locations import parse_location
 from assets.merge import AssetState
 from assets.statuses import STATUSES
 from sync.device import outbox
-from sync.device.schema import outbox as outbox_table
 from sync.errors import ServerRefused, ServerUnreachable
 from sync.protocol import API_PREFIX, DEVICE_TOKEN_HEADER, PERSON_TOKEN_HEADER, AssetDetail
 
@@ -163,20 +162,14 @@ def entry_of(
 
 def device_entries(conn: Connection, key: str, limit: int = 500) -> list[HistoryEntry]:
     """This device's own operations that fold with `key` (any status), newest first."""
-    rows = conn.execute(
-        select(outbox_table.c.body, outbox_table.c.status, outbox_table.c.reason)
-        .where(or_(outbox_table.c.target == key, outbox_table.c.also == key))
-        .order_by(outbox_table.c.device_seq.desc())
-        .limit(limit)
-    )
     return [
         entry_of(
-            json.loads(body),
-            pending=status == outbox.PENDING,
+            json.loads(own.body),
+            pending=own.status == outbox.PENDING,
             source=DEVICE,
-            refused=reason if status == outbox.REJECTED else None,
+            refused=own.reason if own.status == outbox.REJECTED else None,
         )
-        for body, status, reason in rows
+        for own in outbox.own_operations(conn, key, limit)
     ]
 
 

@@ -3,7 +3,10 @@
 A row is `pending` until the central store acknowledges it, then `acked` until a pull has
 brought its effect back into the cached server state (`settled`); the optimistic view folds
 pending and acked rows on top of the cache, so a change never flickers back in between.
-A `rejected` row stays visible with the store's reason.
+A settled row leaves the outbox for the `settled` table (compaction), so the outbox holds only
+what is in flight or refused, whatever the device has recorded over the years; the device's
+history reads both (`own_operations`). A `rejected` row stays visible with the store's reason.
+Counts per status are kept by triggers (migration 4), so reading them never counts rows.
 """
 
 from __future__ import annotations
@@ -13,19 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    and_,
-    bindparam,
-    case,
-    func,
-    insert,
-    select,
-    union_all,
-    update,
-)
+from sqlalchemy import Connection, select
 
 from assets.operations import Operation, parse_operation
+from sync.device import raw
 from sync.device.schema import outbox
 
 PENDING, ACKED, SETTLED, REJECTED = "pending", "acked", "settled", "rejected"
@@ -65,33 +59,53 @@ def second_key(op: Operation) -> str | None:
     return others[0] if others else None
 
 
+_APPEND = (
+    "INSERT INTO outbox (device_seq, op_id, kind, target, also, hlc, actor, body, status,"
+    " created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)"
+)
+
+
 def append(conn: Connection, op: Operation, now_ms: int) -> OutboxRow:
-    values = {
-        "device_seq": op.device_seq,
-        "op_id": op.op_id,
-        "kind": op.kind,
-        "target": op.target,
-        "also": second_key(op),
-        "hlc": str(op.hlc),
-        "actor": op.actor,
-        "body": json.dumps(op.to_dict(), separators=(",", ":")),
-        "status": PENDING,
-        "created_ms": now_ms,
-    }
-    conn.execute(insert(outbox).values(**values))
-    return _row(values | {"verdict": None, "reason": None})
+    body = json.dumps(op.to_dict(), separators=(",", ":"))
+    hlc = str(op.hlc)
+    also = second_key(op)
+    raw.run(
+        conn,
+        _APPEND,
+        (op.device_seq, op.op_id, op.kind, op.target, also, hlc, op.actor, body, now_ms),
+    )
+    return OutboxRow(
+        op.device_seq, op.op_id, op.kind, op.target, op.actor, PENDING, None, None, now_ms
+    )
+
+
+_NEXT = "SELECT device_seq, body FROM {table} WHERE device_seq > ? ORDER BY device_seq LIMIT ?"
 
 
 def next_batch(conn: Connection, after_seq: int, limit: int) -> list[str]:
     """Up to `limit` operations to push (their stored wire JSON), in order, from `after_seq + 1`:
-    a page read from the database, never the whole backlog."""
-    rows = conn.execute(
-        select(outbox.c.body)
-        .where(outbox.c.device_seq > after_seq)
-        .order_by(outbox.c.device_seq)
-        .limit(limit)
-    ).scalars()
-    return list(rows)
+    a page read from the database, never the whole backlog.
+
+    Normally all of them are in the outbox. When the store asks again for operations already
+    settled (it was restored from a backup), they are sent again from `settled`."""
+    rows = raw.run(conn, _NEXT.format(table="outbox"), (after_seq, limit)).fetchall()
+    if not rows or rows[0][0] != after_seq + 1:
+        older = raw.run(conn, _NEXT.format(table="settled"), (after_seq, limit)).fetchall()
+        rows = sorted(older + rows)[:limit]
+    return [body for _seq, body in rows]
+
+
+_VERDICT = (
+    "UPDATE outbox SET"
+    # A `duplicate` keeps the verdict the first answer gave, when the device heard it.
+    " verdict = CASE WHEN :duplicate THEN coalesce(verdict, 'duplicate') ELSE :verdict END,"
+    " reason = :reason,"
+    " status = CASE WHEN :rejected THEN 'rejected' ELSE status END"
+    " WHERE device_seq = :seq"
+)
+_ACKED = (
+    "UPDATE outbox SET status = 'acked', acked_ms = ? WHERE status = 'pending' AND device_seq <= ?"
+)
 
 
 def record_verdicts(
@@ -112,65 +126,92 @@ def record_verdicts(
         }
         for seq, status, reason in results
     ]
-    if rows:
-        # One executemany for the whole batch: a 10,000-op backlog must not cost 10,000 trips.
-        # A `duplicate` keeps the verdict the first answer gave, when the device heard it.
-        conn.execute(
-            update(outbox)
-            .where(outbox.c.device_seq == bindparam("seq"))
-            .values(
-                verdict=case(
-                    (bindparam("duplicate"), func.coalesce(outbox.c.verdict, "duplicate")),
-                    else_=bindparam("verdict"),
-                ),
-                reason=bindparam("reason"),
-                status=case((bindparam("rejected"), REJECTED), else_=outbox.c.status),
-            ),
-            rows,
-        )
-    conn.execute(
-        update(outbox)
-        .where(and_(outbox.c.device_seq <= acked_through, outbox.c.status == PENDING))
-        .values(status=ACKED, acked_ms=now_ms)
-    )
+    # One executemany for the whole batch: a 10,000-op backlog must not cost 10,000 trips.
+    raw.run_many(conn, _VERDICT, rows)
+    raw.run(conn, _ACKED, (now_ms, acked_through))
+
+
+_COLUMNS = "device_seq, op_id, kind, target, also, hlc, actor, body, verdict, created_ms, acked_ms"
+_SETTLE = (
+    f"INSERT INTO settled ({_COLUMNS}) SELECT {_COLUMNS} FROM outbox"
+    " WHERE status = 'acked' AND device_seq <= ?"
+)
+_COMPACT = "DELETE FROM outbox WHERE status = 'acked' AND device_seq <= ?"
 
 
 def settle(conn: Connection, through_seq: int) -> int:
-    """Acked ops up to `through_seq` are now part of the pulled state: stop overlaying them."""
-    result = conn.execute(
-        update(outbox)
-        .where(and_(outbox.c.device_seq <= through_seq, outbox.c.status == ACKED))
-        .values(status=SETTLED)
-    )
-    return int(result.rowcount)
+    """Acked ops up to `through_seq` are now part of the pulled state: stop overlaying them,
+    and move them out of the outbox into `settled` (this device's history of its own work)."""
+    raw.run(conn, _SETTLE, (through_seq,))
+    return int(raw.run(conn, _COMPACT, (through_seq,)).rowcount)
+
+
+# Two indexed lookups (target, status) and (also, status) rather than one OR, which SQLite
+# would answer by walking every in-flight row: a 10,000-op backlog would slow each scan.
+_IN_FLIGHT = (
+    "SELECT device_seq, body FROM outbox WHERE target = :key AND status IN ('pending', 'acked')"
+    " UNION ALL"
+    " SELECT device_seq, body FROM outbox WHERE also = :key AND status IN ('pending', 'acked')"
+)
 
 
 def in_flight_for(conn: Connection, key: str) -> list[Operation]:
     """The operations not yet in the pulled state that fold with `key`, in device order."""
-    # Two indexed lookups (target, status) and (also, status) rather than one OR, which SQLite
-    # would answer by walking every in-flight row: a 10,000-op backlog would slow each scan.
-    columns = (outbox.c.device_seq, outbox.c.body)
-    by_target = select(*columns).where(outbox.c.target == key, outbox.c.status.in_(IN_FLIGHT))
-    by_also = select(*columns).where(outbox.c.also == key, outbox.c.status.in_(IN_FLIGHT))
-    rows = conn.execute(union_all(by_target, by_also).order_by("device_seq"))
+    rows = sorted(raw.run(conn, _IN_FLIGHT, {"key": key}))  # a few rows: sorted here
     return [parse_operation(json.loads(body)) for _seq, body in rows]
+
+
+_IN_FLIGHT_TARGETS = (
+    "SELECT DISTINCT target FROM outbox WHERE target >= ? AND target < ?"
+    " AND status IN ('pending', 'acked') ORDER BY target"
+)
 
 
 def in_flight_targets(conn: Connection, prefix: str) -> list[str]:
     """The distinct target keys starting with `prefix` that have operations in flight."""
-    rows = conn.execute(
-        select(outbox.c.target)
-        .where(outbox.c.target.startswith(prefix), outbox.c.status.in_(IN_FLIGHT))
-        .distinct()
-        .order_by(outbox.c.target)
-    )
-    return list(rows.scalars())
+    # A range on the key rather than LIKE (case-insensitive in SQLite, so never indexed).
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else "\U0010ffff"
+    rows = raw.run(conn, _IN_FLIGHT_TARGETS, (prefix, upper))
+    return [target for (target,) in rows]
 
 
 def counts(conn: Connection) -> dict[str, int]:
-    rows = conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status)).all()
-    found = {str(status): int(n) for status, n in rows}
-    return {name: found.get(name, 0) for name in (PENDING, ACKED, SETTLED, REJECTED)}
+    """Operations per status, as the triggers of migration 4 keep them (never a GROUP BY)."""
+    found = dict(raw.run(conn, "SELECT status, n FROM outbox_counts").fetchall())
+    return {name: int(found.get(name, 0)) for name in (PENDING, ACKED, SETTLED, REJECTED)}
+
+
+_OWN = (
+    "SELECT device_seq, op_id, kind, body, status, reason FROM ("
+    " SELECT device_seq, op_id, kind, body, status, reason FROM outbox WHERE target = :key"
+    " UNION ALL"
+    " SELECT device_seq, op_id, kind, body, status, reason FROM outbox WHERE also = :key"
+    " UNION ALL"
+    " SELECT device_seq, op_id, kind, body, 'settled', NULL FROM settled WHERE target = :key"
+    " UNION ALL"
+    " SELECT device_seq, op_id, kind, body, 'settled', NULL FROM settled"
+    " WHERE also = :key AND also IS NOT NULL"
+    ") ORDER BY device_seq DESC LIMIT :limit"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OwnOperation:
+    """One of this device's operations on a target, wherever it is now (outbox or settled)."""
+
+    device_seq: int
+    op_id: str
+    kind: str
+    body: str  # the wire form (JSON)
+    status: str
+    reason: str | None
+
+
+def own_operations(conn: Connection, key: str, limit: int = 500) -> list[OwnOperation]:
+    """This device's operations that fold with `key`, any status, newest first: four indexed
+    lookups, so the cost follows what the target has, not how much the device recorded."""
+    rows = raw.run(conn, _OWN, {"key": key, "limit": limit})
+    return [OwnOperation(*row) for row in rows]
 
 
 def rejected(conn: Connection, limit: int = 100) -> list[OutboxRow]:

@@ -29,7 +29,8 @@ sync_state = Table(
     Column("resnapshot", Integer, nullable=False),  # 1: the server no longer keeps our cursor
 )
 
-# The operations recorded here, in device_seq order; rows stay for history once synced.
+# The operations recorded here and not yet settled, in device_seq order: pending, acked, or
+# rejected (kept, with the store's reason). Settled rows move to `settled`.
 outbox = Table(
     "outbox",
     metadata,
@@ -47,6 +48,33 @@ outbox = Table(
     Column("reason", Text),  # why it was rejected, in the server's words
     Column("created_ms", Integer, nullable=False),
     Column("acked_ms", Integer),
+)
+
+# This device's own operations that the store holds and a pull brought back: the device's
+# history of its own work, compacted out of the outbox so the outbox stays as small as what is
+# in flight.
+settled = Table(
+    "settled",
+    metadata,
+    Column("device_seq", Integer, primary_key=True),
+    Column("op_id", Text, nullable=False, unique=True),
+    Column("kind", Text, nullable=False),
+    Column("target", Text, nullable=False),
+    Column("also", Text),
+    Column("hlc", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("verdict", Text),
+    Column("created_ms", Integer, nullable=False),
+    Column("acked_ms", Integer),
+)
+
+# Rows per outbox status (and `settled` rows), kept by triggers: never counted afresh.
+outbox_counts = Table(
+    "outbox_counts",
+    metadata,
+    Column("status", Text, primary_key=True),
+    Column("n", Integer, nullable=False),
 )
 
 # The server's state of what this device replicates, as pulled.

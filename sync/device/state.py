@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection
 
+from sync.device import raw
 from sync.device.schema import sync_state
 
 
@@ -24,23 +25,26 @@ class SyncState:
     resnapshot: bool  # the store no longer keeps our cursor: pull again from the start
 
 
+_FIELDS = tuple(SyncState.__dataclass_fields__)
+_LOAD = f"SELECT {', '.join(_FIELDS)} FROM sync_state WHERE id = 1"
+_COLUMNS = frozenset(sync_state.c.keys()) - {"id"}  # save_state writes only these names
+
+
 def load_state(conn: Connection) -> SyncState:
-    row = conn.execute(select(sync_state).where(sync_state.c.id == 1)).mappings().one()
-    return SyncState(
-        device_id=row["device_id"],
-        last_seq=row["last_seq"],
-        acked_seq=row["acked_seq"],
-        cursor=row["cursor"],
-        hlc_last=row["hlc_last"],
-        token=row["token"],
-        token_expires=row["token_expires"],
-        server_url=row["server_url"],
-        sites=row["sites"],
-        actor=row["actor"],
-        resnapshot=bool(row["resnapshot"]),
-    )
+    row = raw.run(conn, _LOAD).fetchone()
+    if row is None:
+        raise LookupError("the device database has no sync state row")
+    values = dict(zip(_FIELDS, row, strict=True))
+    values["resnapshot"] = bool(values["resnapshot"])
+    return SyncState(**values)
 
 
 def save_state(conn: Connection, **values: object) -> None:
     """Update some columns of the state row (inside the caller's transaction)."""
-    conn.execute(update(sync_state).where(sync_state.c.id == 1).values(**values))
+    unknown = set(values) - _COLUMNS
+    if unknown:
+        raise ValueError(f"sync_state has no column {', '.join(sorted(unknown))}")
+    if not values:
+        return
+    assignments = ", ".join(f"{name} = :{name}" for name in values)
+    raw.run(conn, f"UPDATE sync_state SET {assignments} WHERE id = 1", values)

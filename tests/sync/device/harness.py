@@ -20,7 +20,15 @@ from sqlalchemy import select
 
 from sync.device.database import DeviceDatabase
 from sync.device.engine import SyncEngine
-from sync.device.schema import assets, conflicts, location_tags, locations, outbox, pallets
+from sync.device.schema import (
+    assets,
+    conflicts,
+    location_tags,
+    locations,
+    outbox,
+    pallets,
+    settled,
+)
 from sync.device.service import DeviceService
 from sync.errors import ServerUnreachable
 from sync.server import auth
@@ -200,14 +208,14 @@ class LoopbackStore:
 
 
 def outbox_rows(db: DeviceDatabase) -> list[tuple[int, str, str]]:
-    """(device_seq, op_id, status) of a device's outbox."""
+    """(device_seq, op_id, status) of every operation the device recorded: the outbox, and
+    the settled rows compacted out of it (status "settled")."""
     with db.read() as conn:
-        rows = conn.execute(
-            select(outbox.c.device_seq, outbox.c.op_id, outbox.c.status).order_by(
-                outbox.c.device_seq
-            )
-        )
-        return [(r.device_seq, r.op_id, r.status) for r in rows]
+        rows = conn.execute(select(outbox.c.device_seq, outbox.c.op_id, outbox.c.status))
+        found = [(r.device_seq, r.op_id, r.status) for r in rows]
+        done = conn.execute(select(settled.c.device_seq, settled.c.op_id))
+        found += [(r.device_seq, r.op_id, "settled") for r in done]
+    return sorted(found)
 
 
 def drain(device: Device, attempts: int = 50) -> None:

@@ -67,7 +67,7 @@ def test_upgrade_from_version_2_adds_location_tags(tmp_path: Path) -> None:
     old.close()
 
     new = DeviceDatabase(path)
-    assert new.migrated == [3]
+    assert new.migrated == list(range(3, LATEST + 1))
     assert new.device_id == device
     with new.read() as conn:
         assert "location_tags" in inspect(conn).get_table_names()

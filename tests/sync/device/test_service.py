@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from assets.hlc import DAY_MS, parse_stamp
 from assets.merge import AssetState
@@ -173,23 +173,3 @@ def test_recorded_callback_fires_after_commit(db: DeviceDatabase, clock: FakeClo
     svc.remember_person("alice", "Alice", "technician")
     svc.observe("TA-1", "DAL1")
     assert seen == [1]
-
-
-def test_scan_cost_does_not_grow_with_the_backlog(service: DeviceService) -> None:
-    """The in-flight lookup of one target uses the target indexes, not a walk of the outbox."""
-    captured: list[tuple[str, object]] = []
-
-    def capture(_conn: object, _cursor: object, sql: str, params: object, *_rest: object) -> None:
-        if "UNION ALL" in sql:
-            captured.append((sql, params))
-
-    event.listen(service.db.engine, "before_cursor_execute", capture)
-    try:
-        service.observe("TA-1", "DAL1")
-    finally:
-        event.remove(service.db.engine, "before_cursor_execute", capture)
-    sql, params = captured[0]
-    with service.db.read() as conn:
-        plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).all()  # type: ignore[arg-type]
-    steps = " | ".join(str(row[3]) for row in plan)
-    assert "outbox_target" in steps and "outbox_also" in steps, steps
