@@ -3,6 +3,7 @@ naming the field, so every message says exactly what to fix."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from decimal import Decimal
@@ -12,6 +13,7 @@ from assets.errors import AssetsError, InvalidOperation
 from assets.weights import Weight, parse_weight
 
 MAX_TEXT = 200
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MAX_LIST = 500
 
 
@@ -107,6 +109,8 @@ def money(data: Mapping[str, object], name: str) -> tuple[Decimal, str] | None:
 def uuid_text(value: object, name: str) -> str:
     if not isinstance(value, str):
         raise InvalidOperation(name, "must be a UUID")
+    if _CANONICAL_UUID.fullmatch(value):
+        return value  # already the form str(uuid.UUID(value)) gives
     try:
         return str(uuid.UUID(value))
     except ValueError as exc:

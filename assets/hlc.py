@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assets.errors import ClockDriftError, InvalidOperation
 
@@ -25,10 +25,16 @@ class Stamp:
     wall_ms: int
     counter: int
     device: str
+    # The text form, made once: a stamp is written out several times per operation ingested.
+    text: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Fixed-width numbers so the text form sorts like the tuple.
+        text = f"{self.wall_ms:013d}-{self.counter:05d}-{self.device}"
+        object.__setattr__(self, "text", text)
 
     def __str__(self) -> str:
-        # Fixed-width numbers so the text form sorts like the tuple.
-        return f"{self.wall_ms:013d}-{self.counter:05d}-{self.device}"
+        return self.text
 
 
 def parse_stamp(text: object) -> Stamp:

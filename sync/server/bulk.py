@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, insert, update
@@ -78,7 +79,10 @@ def _run(
             for row in rows
         ]
     else:
-        params = [tuple(row[name] for name in order) for row in rows]
+        pick = itemgetter(*order)  # C-level: no Python loop per column per row
+        params = (
+            [pick(row) for row in rows] if len(order) > 1 else [(row[order[0]],) for row in rows]
+        )
     conn.exec_driver_sql(sql, params)
 
 
