@@ -37,6 +37,7 @@ import click
 import httpx
 import psycopg
 from sqlalchemy import MetaData, insert
+from sqlalchemy.sql.elements import quoted_name
 
 from assets.hlc import HybridClock
 from assets.operations import build_operation
@@ -233,8 +234,11 @@ def _raw_insert_rate(db_url: str, rows: list[dict[str, object]]) -> float:
     engine = make_engine(db_url)
     md = MetaData()
     bare = t.oplog.to_metadata(md, name="bench_raw_log")
-    for index in bare.indexes:
-        index.name = f"bench_raw_{index.name}"
+    for index in bare.indexes:  # PostgreSQL names indexes and constraints per schema
+        index.name = quoted_name(f"bench_raw_{index.name}", None)
+    for constraint in bare.constraints:
+        if isinstance(constraint.name, str):
+            constraint.name = quoted_name(f"bench_raw_{constraint.name}", None)
     md.drop_all(engine)
     md.create_all(engine)
     started = time.perf_counter()
