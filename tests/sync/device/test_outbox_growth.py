@@ -174,3 +174,29 @@ def test_an_older_settled_operation_is_pushed_again_when_the_store_asks(
         assert [b.count('"device_seq"') for b in outbox.next_batch(conn, 4, 10)] == [1, 1]
         again = outbox.next_batch(conn, 2, 10)
     assert [int(re.search(r'"device_seq":(\d+)', b).group(1)) for b in again] == [3, 4, 5, 6]  # type: ignore[union-attr]
+
+
+def test_each_verdict_is_kept_through_compaction(service: DeviceService) -> None:
+    db = service.db
+    _grown(service, 5)
+    answers = [
+        (1, "applied", None),
+        (2, "flagged", "two sites"),
+        (3, "applied", "no effect: already there"),
+        (4, "duplicate", None),
+        (5, "applied", None),
+    ]
+    with db.write() as conn:
+        outbox.record_verdicts(conn, answers, 5, 1)
+        outbox.settle(conn, 5)
+    with db.read() as conn:
+        kept = conn.execute(select(settled.c.device_seq, settled.c.verdict)).all()
+    assert sorted(tuple(r) for r in kept) == [
+        (1, "applied"),
+        (2, "flagged"),
+        (3, "applied"),
+        (4, "duplicate"),
+        (5, "applied"),
+    ]
+    with db.read() as conn:  # the sixth (the load) was not answered: still pending
+        assert outbox.counts(conn) == {"pending": 1, "acked": 0, "settled": 5, "rejected": 0}
