@@ -12,9 +12,10 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from sync.device import history, outbox
 from sync.device.database import DeviceDatabase
@@ -200,3 +201,39 @@ def test_each_verdict_is_kept_through_compaction(service: DeviceService) -> None
     ]
     with db.read() as conn:  # the sixth (the load) was not answered: still pending
         assert outbox.counts(conn) == {"pending": 1, "acked": 0, "settled": 5, "rejected": 0}
+
+
+def test_upgrade_to_version_4_compacts_and_counts_what_is_there(tmp_path: Path) -> None:
+    path = tmp_path / "v3.db"
+    old = DeviceDatabase(path, version=3)
+    with old.write() as conn:
+        for seq, status in enumerate(("settled", "settled", "rejected", "acked", "pending"), 1):
+            conn.execute(
+                text(
+                    "INSERT INTO outbox (device_seq, op_id, kind, target, hlc, actor, body,"
+                    " status, verdict, created_ms) VALUES (:seq, :op, 'observe', 'asset:A', 'h',"
+                    " 'bob', '{}', :status, 'applied', 1)"
+                ),
+                {"seq": seq, "op": f"op-{seq}", "status": status},
+            )
+    old.close()
+    new = DeviceDatabase(path)
+    try:
+        assert 4 in new.migrated
+        with new.read() as conn:
+            moved = conn.execute(select(settled.c.device_seq, settled.c.verdict)).all()
+            left = conn.execute(select(outbox_table.c.device_seq)).scalars().all()
+        assert sorted(tuple(r) for r in moved) == [(1, "applied"), (2, "applied")]
+        assert sorted(left) == [3, 4, 5]
+        assert (
+            _counts(new)
+            == _fresh_counts(new)
+            == {
+                "pending": 1,
+                "acked": 1,
+                "settled": 2,
+                "rejected": 1,
+            }
+        )
+    finally:
+        new.close()
