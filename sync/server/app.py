@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.errors import StoreError
+from sync.errors import StoreError, TooManyAttempts
 from sync.server import routes_people, routes_read, routes_reports, routes_sync
 from sync.server.store import Store
 
@@ -95,6 +95,8 @@ def create_app(store: Store) -> FastAPI:
         if "error" in exc.extra:
             body["error"] = exc.extra["error"]
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if isinstance(exc, TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse(body, status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
