@@ -6,6 +6,7 @@ from its wire form (a JSON object) and raises a specific InvalidOperation naming
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +26,9 @@ from assets.weights import Weight
 SCHEMA_VERSION = 1
 MAX_KEY = 128
 TARGET_TYPES = ("asset", "pallet", "location", "conflict")
+# The grammar of the id after `type:`: what printed tags, serials and conflict ids are made of.
+# No spaces, slashes or leading dots, so an id never reads as a path (`asset:../../etc`).
+TAG_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*")
 
 
 def parse_key(value: object, name: str, kind: str | None = None) -> str:
@@ -39,6 +43,12 @@ def parse_key(value: object, name: str, kind: str | None = None) -> str:
     ident = f.checked_text(ident, name, max_len=MAX_KEY)
     if not ident or any(ch.isspace() for ch in ident):
         raise InvalidOperation(name, "the id after the ':' must be non-empty with no spaces")
+    if not TAG_ID.fullmatch(ident):
+        raise InvalidOperation(
+            name,
+            "the id after the ':' may hold only letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit",
+        )
     return f"{prefix}:{ident}"
 
 

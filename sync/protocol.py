@@ -53,6 +53,7 @@ REJECT_OP_ID_REUSED = "op_id_reused"  # op_id already in the log with another de
 # surrogate cannot be encoded as UTF-8 at all. Checked at the edge (request models, query and
 # path, each pushed operation), so the same input gets the same 4xx on SQLite and PostgreSQL.
 MAX_JSON_DEPTH = 64
+MAX_SEQ = 2**63 - 1  # sequence numbers and positions are 64-bit columns
 
 
 def text_fault(value: str) -> str | None:
@@ -158,14 +159,14 @@ class WireOperation(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
     op_id: str = Field(min_length=1, max_length=64)
     device_id: str = Field(min_length=1, max_length=64)
-    device_seq: int = Field(ge=1)
+    device_seq: int = Field(ge=1, le=MAX_SEQ)
     hlc: str = Field(max_length=120)
     actor: str = Field(max_length=120)
     kind: str = Field(max_length=40)
     target: str = Field(max_length=200)
     args: dict[str, Any] = {}
     expects: dict[str, str | None] | None = None
-    schema_version: int = Field(alias="schema", ge=1)
+    schema_version: int = Field(alias="schema", ge=1, le=MAX_SEQ)
 
     def to_wire(self) -> dict[str, Any]:
         """The dict the domain core parses (`schema` under its wire name, extras kept)."""

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.errors import StoreError, TooManyAttempts
-from sync.server import routes_people, routes_read, routes_reports, routes_sync
+from sync.server import guard, routes_people, routes_read, routes_reports, routes_sync
 from sync.server.store import Store
 
 
@@ -115,5 +115,6 @@ def create_app(store: Store) -> FastAPI:
             status_code=422,
         )
 
+    guard.install(app)
     app.add_middleware(BodyLimit, max_bytes=store.settings.max_body_bytes)
     return app
