@@ -76,6 +76,11 @@ def test_cli_admin_migrate_verify(tmp_path: Path) -> None:
     r = runner.invoke(server, ["--db", db, "--key-file", key, "verify"])
     assert r.exit_code == 0, r.output
     assert "intact" in r.output
+    r = runner.invoke(
+        server, ["--db", db, "--key-file", key, "admin", "unlock", "--username", "boss"]
+    )
+    assert r.exit_code == 0, r.output
+    assert "boss was not locked" in r.output
     r = runner.invoke(server, ["--db", "mysql://x", "--key-file", key, "migrate"])
     assert r.exit_code != 0
     assert "unsupported database" in r.output

@@ -226,3 +226,23 @@ def test_the_limits_are_settings_and_the_device_client_says_locked(strict_world:
         asyncio.run(sign_in())
     assert 50 <= refused.value.retry_after <= 60
     assert "too many wrong PINs" in refused.value.message
+
+
+def test_an_admin_unlocks_from_the_command_line(world: World) -> None:
+    from click.testing import CliRunner
+
+    from app.commands.server import server
+
+    guesser = world.enrol("cli-g")
+    for pin in ("0000", "0001", "0002", "0003", "0004"):
+        assert _sign_in(guesser, "tech", pin).status_code == 401
+    assert _sign_in(guesser, "tech", PINS["tech"]).status_code == 429
+    settings = world.store.settings
+    where = ["--db", settings.db_url, "--key-file", str(settings.key_file)]
+    r = CliRunner().invoke(
+        server, [*where, "admin", "unlock", "--username", "tech", "--device", "cli-g"]
+    )
+    assert r.exit_code == 0, r.output
+    assert "Person tech unlocked." in r.output
+    assert "Device cli-g unlocked." in r.output
+    assert _sign_in(guesser, "tech", PINS["tech"]).status_code == 200
