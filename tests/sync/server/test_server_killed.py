@@ -148,8 +148,12 @@ def test_a_server_killed_mid_push_loses_and_doubles_nothing(store: Store) -> Non
             if when is not None:
                 sock = _raw_push(server.url, headers, body)
                 if when == "committed":
-                    last = ops[-1]["device_seq"]
-                    _wait_for(lambda last=last: _acked(store, "kill-dev") >= last, "committed")
+                    last = int(ops[-1]["device_seq"])
+
+                    def committed(last: int = last) -> bool:
+                        return _acked(store, "kill-dev") >= last
+
+                    _wait_for(committed, "the batch is committed")
                 server.kill()
                 sock.close()
                 server = ServerProcess(store.settings)  # the same database, a new process
