@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sync.protocol import MAX_JSON_DEPTH
+from sync.protocol import MAX_JSON_DEPTH, ErrorBody, ValidationErrorBody
 
 _CODES = {404: "not_found", 405: "method_not_allowed"}
 _MESSAGES = {
@@ -55,8 +55,45 @@ def _holds_nul(scope: Scope) -> bool:
     return "\x00" in path or b"\x00" in unquote_to_bytes(query.replace(b"+", b" "))
 
 
+def document_errors(app: FastAPI) -> None:
+    """Say in the OpenAPI document what errors really look like: every operation may answer
+    an `ErrorBody` (401, 403, 404, 409, 413, 429 …: the `default` response) and its 422 is a
+    `ValidationErrorBody`, not FastAPI's `{"detail": [...]}`."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        doc = generate()
+        schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+        for model in (ErrorBody, ValidationErrorBody):
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, part in schema.pop("$defs", {}).items():
+                schemas[name] = part
+            schemas[model.__name__] = schema
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        for operations in doc.get("paths", {}).values():
+            for operation in operations.values():
+                _error_responses(operation.setdefault("responses", {}))
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _error_responses(responses: dict[str, Any]) -> None:
+    def body(name: str, description: str) -> dict[str, Any]:
+        ref = {"$ref": f"#/components/schemas/{name}"}
+        return {"description": description, "content": {"application/json": {"schema": ref}}}
+
+    if "422" in responses:
+        responses["422"] = body("ValidationErrorBody", "the request is not valid: see problems")
+    responses.setdefault("default", body("ErrorBody", "an error: a stable code and a message"))
+
+
 def install(app: FastAPI) -> None:
-    """Project error bodies for Starlette's own errors, and the NUL guard."""
+    """Project error bodies for Starlette's own errors, the NUL guard, and their document."""
 
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
@@ -68,3 +105,4 @@ def install(app: FastAPI) -> None:
         return JSONResponse(body, status_code=status, headers=exc.headers)
 
     app.add_middleware(RefuseNul)
+    document_errors(app)
