@@ -172,6 +172,15 @@ class Chain:
     change_position: int
 
 
+@dataclass(frozen=True)
+class Appended:
+    """A batch written to the log and folded: its targets, each operation's site, the chain."""
+
+    targets: dict[str, Target]
+    sites: dict[str, str]
+    chain: Chain
+
+
 def ingest(
     conn: Connection,
     store: Store,
@@ -219,11 +228,11 @@ def take(
     apply is rolled back out of it and rejected with the fold's reason, then the rest again."""
     while any(p.op is not None and isinstance(p.op.args, ResolveArgs) for _, p in accepted):
         savepoint = conn.begin_nested()
-        targets, after = append(conn, store, accepted, chain, verdicts.now_ms)
-        unapplied = _unapplied_decisions(accepted, targets)
+        appended = append(conn, store, accepted, chain, verdicts.now_ms)
+        unapplied = _unapplied_decisions(accepted, appended.targets)
         if not unapplied:
             savepoint.commit()
-            return project(conn, store, verdicts, accepted, targets, after)
+            return project(conn, store, verdicts, accepted, appended)
         savepoint.rollback()
         for index, p, why in unapplied:
             verdicts.reject(
@@ -233,8 +242,8 @@ def take(
         accepted = [(i, p) for i, p in accepted if i not in dropped]
     if not accepted:
         return chain, None
-    targets, after = append(conn, store, accepted, chain, verdicts.now_ms)
-    return project(conn, store, verdicts, accepted, targets, after)
+    appended = append(conn, store, accepted, chain, verdicts.now_ms)
+    return project(conn, store, verdicts, accepted, appended)
 
 
 def append(
@@ -243,7 +252,7 @@ def append(
     accepted: list[tuple[int, Prepared]],
     chain: Chain,
     now_ms: int,
-) -> tuple[dict[str, Target], Chain]:
+) -> Appended:
     """Write the accepted operations to the log (hash-chained) and fold them into their
     targets, as loaded from the projections."""
     settings = store.settings
@@ -269,7 +278,7 @@ def append(
         )
     insert_rows(conn, t.oplog, rows)
     fold_batch(conn, targets, ops, settings.rules)
-    return targets, replace(chain, log_position=position, log_hash=log_hash)
+    return Appended(targets, sites, replace(chain, log_position=position, log_hash=log_hash))
 
 
 def _log_row(  # noqa: PLR0917 - one log row is all of these
@@ -319,19 +328,19 @@ def _unapplied_decisions(
     return unapplied
 
 
-def project(  # noqa: PLR0917 - the step's inputs, each named
+def project(
     conn: Connection,
     store: Store,
     verdicts: BatchVerdicts,
     accepted: list[tuple[int, Prepared]],
-    targets: dict[str, Target],
-    chain: Chain,
+    appended: Appended,
 ) -> tuple[Chain, SignedHead]:
     """Save the folded targets, answer the accepted operations and sign the new head."""
     settings = store.settings
     ops = [p.op for _, p in accepted if p.op is not None]
+    targets, chain = appended.targets, appended.chain
     positions = Positions(chain.change_position)
-    save_targets(conn, targets, ops, positions, _sites(ops, targets))
+    save_targets(conn, targets, ops, positions, appended.sites)
     first = chain.log_position - len(ops) + 1
     verdict_of = op_verdicts(ops, targets)
     applied = []
