@@ -246,3 +246,35 @@ def test_an_admin_unlocks_from_the_command_line(world: World) -> None:
     assert "Person tech unlocked." in r.output
     assert "Device cli-g unlocked." in r.output
     assert _sign_in(guesser, "tech", PINS["tech"]).status_code == 200
+
+
+# ---- every endpoint, without or with someone else's tokens ----------------------------------
+
+_OPEN = {("GET", "/v1/health"), ("POST", "/v1/devices/enrol")}  # no token by design
+
+
+def _operations(world: World) -> list[tuple[str, str]]:
+    doc = world.http.get("/openapi.json").json()
+    return [
+        (method.upper(), path.replace("{", "").replace("}", ""))
+        for path, ops in doc["paths"].items()
+        for method in ops
+        if (method.upper(), path) not in _OPEN
+    ]
+
+
+def test_every_endpoint_refuses_missing_wrong_and_borrowed_tokens(world: World) -> None:
+    mine = world.device("mine", "tech")
+    theirs = world.device("theirs", "sup")
+    borrowed = {"Authorization": f"Bearer {mine.token}", "X-TagTrail-Person": theirs.person or ""}
+    wrong = {"Authorization": "Bearer not-a-token", "X-TagTrail-Person": theirs.person or ""}
+    operations = _operations(world)
+    assert len(operations) >= 25
+    for method, path in operations:
+        for headers in ({}, wrong, borrowed):
+            if path == "/v1/auth/signin" and headers is borrowed:
+                continue  # sign-in takes a device token only: the borrowed one is valid
+            r = world.http.request(method, path, headers=headers, json={})
+            assert r.status_code == 401, (method, path, headers.keys(), r.status_code, r.text)
+            assert r.json()["error"] == "unauthorized"
+    assert _count(world, t.oplog) == 0
