@@ -76,7 +76,9 @@ def first_text_fault(value: object, where: str = "", depth: int = 0) -> tuple[st
     if depth >= MAX_JSON_DEPTH:
         return (where, f"is nested deeper than {MAX_JSON_DEPTH} levels")
     items: Any = ()
-    if isinstance(value, dict):
+    if isinstance(value, BaseModel):  # a nested model of a request body
+        items = value.__dict__.items()
+    elif isinstance(value, dict):
         items = value.items()
     elif isinstance(value, list):
         items = enumerate(value)

@@ -181,6 +181,15 @@ _BODIES: dict[str, dict[str, Any]] = {
     "/v1/enrolments": {"hours": 1, "note": "spare"},
     "/v1/devices/enrol": {"code": "x" * 20, "device_id": "dev-9", "name": "spare"},
     "/v1/conflicts/c-1/decision": {"choice": "value", "value": {"grade": "F1"}, "note": "n"},
+    "/v1/verify": {"heads": [{"h": "main"}]},
+}
+_HEAD = {
+    "partition": "main",
+    "position": 1,
+    "hash": "0" * 64,
+    "signature": "0" * 128,
+    "key_id": "k",
+    "signed_at": "2026-01-01T00:00:00+00:00",
 }
 
 
@@ -191,7 +200,12 @@ def test_unstorable_text_in_any_body_field_is_422(world: World, bad: str) -> Non
     for path, field in cases:
         body = dict(_BODIES.get(path, {"display_name": "T"}))
         value = body[field]
-        body[field] = {"grade": f"F{bad}"} if isinstance(value, dict) else f"{value}{bad}"
+        if field == "heads":
+            body[field] = [_HEAD | {"partition": f"main{bad}"}]  # a nested model's text
+        elif isinstance(value, dict):
+            body[field] = {"grade": f"F{bad}"}
+        else:
+            body[field] = f"{value}{bad}"
         method = "PATCH" if path == "/v1/users/tech" else "POST"
         r = _send(world.admin, method, path, body)
         assert r.status_code == 422, (path, field, r.status_code, r.text)
