@@ -23,6 +23,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from assets import roles
+
 API_PREFIX = "/v1"
 DEVICE_TOKEN_HEADER = "Authorization"  # value: "Bearer <device token>"
 PERSON_TOKEN_HEADER = "X-TagTrail-Person"
@@ -31,7 +33,7 @@ DEFAULT_PULL_LIMIT = 500
 MAX_PULL_LIMIT = 5000
 
 Role = Literal["technician", "crew", "supervisor", "admin"]
-ROLES: tuple[str, ...] = ("technician", "crew", "supervisor", "admin")
+ROLES: tuple[str, ...] = roles.ROLES  # who may do what: assets/roles.py
 
 # Per-operation verdicts of a push. `flagged` = applied and raised (or joined) a conflict.
 OpStatus = Literal["applied", "duplicate", "flagged", "rejected"]

@@ -9,8 +9,7 @@
 - Tokens are random, stored only as SHA-256, expire, and can be revoked (a lost phone).
 - PINs are stored with scrypt.
 
-Roles: technicians and crews push and pull; supervisors also decide conflicts; admins also enrol
-devices and manage people. An admin may do anything a supervisor may.
+Roles and what each may do are one table in assets/roles.py.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, insert, select, update
 
+from assets.roles import PERMISSIONS
 from sync.errors import BadRequest, DeviceActive, Forbidden, NotFound, Unauthorized
 from sync.protocol import ROLES, UserView
 from sync.server import tables as t
@@ -31,15 +31,6 @@ from sync.server.settings import Settings
 
 DAY_MS = 86_400_000
 HOUR_MS = 3_600_000
-
-PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "technician": ("push", "pull", "read"),
-    "crew": ("push", "pull", "read"),
-    "supervisor": ("push", "pull", "read", "decide", "list_users"),
-    "admin": ("push", "pull", "read", "decide", "list_users", "enrol", "manage_users"),
-}
-assert set(PERMISSIONS) == set(ROLES)
-DECIDING_ROLES = frozenset(r for r, may in PERMISSIONS.items() if "decide" in may)
 
 
 def new_token() -> str:

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, select
 
 from assets.errors import InvalidOperation, UnknownKind, UnsupportedSchema
 from assets.operations import Operation, ResolveArgs
+from assets.roles import may_record
 from sync.protocol import (
     REJECT_ACTOR,
     REJECT_DECIDED,
@@ -36,7 +37,6 @@ from sync.protocol import (
     OpResult,
 )
 from sync.server import tables as t
-from sync.server.auth import DECIDING_ROLES
 from sync.server.verdicts import BatchVerdicts
 
 
@@ -150,8 +150,9 @@ def _refusal(p: Prepared, device_id: str, actors: Mapping[str, str]) -> tuple[st
             f"{op.actor} is not signed in on this device: only the person pushing or someone "
             "signed in on it now may be an operation's actor",
         )
-    if op.kind == "resolve" and role not in DECIDING_ROLES:
-        return (REJECT_ROLE, f"{op.actor} is a {role}, and a {role} may not decide conflicts")
+    if not may_record(role, op.kind):
+        what = "decide conflicts" if op.kind == "resolve" else f"record a {op.kind}"
+        return (REJECT_ROLE, f"{op.actor} is a {role}, and a {role} may not {what}")
     return None
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path
 from sqlalchemy import select
 
+from assets.roles import PERMISSIONS
 from sync.errors import Unauthorized
 from sync.protocol import (
     ROLES,
@@ -197,4 +198,4 @@ def unlock_device(
 
 @router.get("/roles", response_model=list[RoleView], tags=["users"])
 def roles(caller: CallerDep) -> list[RoleView]:
-    return [RoleView(role=role, may=list(auth.PERMISSIONS[role])) for role in ROLES]  # type: ignore[arg-type]
+    return [RoleView(role=role, may=list(PERMISSIONS[role])) for role in ROLES]  # type: ignore[arg-type]
