@@ -7,7 +7,7 @@ from assets.roles import DECIDING_ROLES, PERMISSIONS, ROLES, may, may_record
 
 
 def test_only_supervisors_and_admins_decide_and_everyone_records_the_rest() -> None:
-    assert DECIDING_ROLES == {"supervisor", "admin"}
+    assert {"supervisor", "admin"} == DECIDING_ROLES
     for role in ROLES:
         assert may_record(role, "resolve") is (role in DECIDING_ROLES)
         assert all(may_record(role, kind) for kind in KINDS if kind != "resolve")
