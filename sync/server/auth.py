@@ -30,6 +30,7 @@ from sync.server import throttle
 from sync.server.settings import Settings
 
 DAY_MS = 86_400_000
+STORE_DEVICE_PREFIX = "store."  # the store records REST decisions as device store.<partition>
 HOUR_MS = 3_600_000
 
 
@@ -209,6 +210,11 @@ def enrol_device(  # noqa: PLR0917 - positional use is part of the API other hel
 
     A device id that is enrolled and not revoked is refused (DeviceActive): otherwise a fresh
     code and a known id would take that device's place and its outbox sequence."""
+    if device_id.startswith(STORE_DEVICE_PREFIX):
+        raise BadRequest(
+            f"device ids starting with '{STORE_DEVICE_PREFIX}' are the store's own: pick another",
+            error="reserved",
+        )
     known = conn.execute(
         select(t.devices.c.device_id, t.devices.c.revoked_ms).where(
             t.devices.c.device_id == device_id

@@ -30,6 +30,7 @@ from sync.protocol import (
     SideView,
 )
 from sync.server import tables as t
+from sync.server.auth import STORE_DEVICE_PREFIX
 from sync.server.chain import canonical_json
 from sync.server.db import writing
 from sync.server.ingest import Prepared, ingest, lock_partition
@@ -96,7 +97,7 @@ def get_conflict(conn: Connection, conflict_id: str) -> ConflictView:
 
 
 def store_device(partition: str) -> str:
-    return f"store.{partition}"
+    return f"{STORE_DEVICE_PREFIX}{partition}"
 
 
 def decide(

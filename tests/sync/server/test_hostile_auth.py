@@ -118,6 +118,13 @@ def test_enrolling_an_active_device_id_is_refused_until_an_admin_revokes(world: 
         again.push([d.op("observe", "asset:TK-1", {"location": "DAL1/B1"})])["acked_through"] == 3
     )
     assert victim.get("/v1/auth/me").status_code == 401  # the old token is gone
+    # the store's own decision device cannot be enrolled, whether it exists yet or not
+    store_dev = world.http.post(
+        "/v1/devices/enrol",
+        json={"code": enrolment_code(world.store, "admin"), "device_id": "store.main", "name": "x"},
+    )
+    assert store_dev.status_code == 422
+    assert store_dev.json()["error"] == "reserved"
 
 
 def test_a_person_token_works_only_with_the_device_token_it_was_issued_with(
