@@ -15,6 +15,10 @@ from assets.weights import Weight, parse_weight
 MAX_TEXT = 200
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MAX_LIST = 500
+# Money: the largest amount one record may carry, and its finest fraction (a ten-thousandth),
+# so every total stays exact and within what reports can add up.
+MAX_AMOUNT = Decimal(10) ** 12
+AMOUNT_QUANTUM = Decimal("0.0001")
 
 
 def text(data: Mapping[str, object], name: str, *, max_len: int = MAX_TEXT) -> str:
@@ -100,6 +104,10 @@ def money(data: Mapping[str, object], name: str) -> tuple[Decimal, str] | None:
         raise InvalidOperation(name, f"'{raw}' is not an amount") from exc
     if not amount.is_finite() or amount < 0:
         raise InvalidOperation(name, "amount must be zero or more")
+    if amount > MAX_AMOUNT:
+        raise InvalidOperation(name, f"amount must be at most {MAX_AMOUNT:,.0f}")
+    if amount != amount.quantize(AMOUNT_QUANTUM):
+        raise InvalidOperation(name, "amount may have at most 4 decimal places")
     currency = value.get("currency")
     if not isinstance(currency, str) or len(currency) != 3 or not currency.isalpha():
         raise InvalidOperation(name, "currency must be a three-letter code such as USD or EUR")

@@ -27,6 +27,9 @@ SCHEMA_VERSION = 1
 MAX_KEY = 128
 TARGET_TYPES = ("asset", "pallet", "location", "conflict")
 _SPACE = re.compile(r"\s")  # one C-level search, not a Python loop over the characters
+# The grammar of the id after `type:`: what printed tags, serials and conflict ids are made of.
+# No spaces, slashes or leading dots, so an id never reads as a path (`asset:../../etc`).
+TAG_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*")
 
 
 def parse_key(value: object, name: str, kind: str | None = None) -> str:
@@ -41,6 +44,12 @@ def parse_key(value: object, name: str, kind: str | None = None) -> str:
     ident = f.checked_text(ident, name, max_len=MAX_KEY)
     if not ident or _SPACE.search(ident):
         raise InvalidOperation(name, "the id after the ':' must be non-empty with no spaces")
+    if not TAG_ID.fullmatch(ident):
+        raise InvalidOperation(
+            name,
+            "the id after the ':' may hold only letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit",
+        )
     return f"{prefix}:{ident}"
 
 

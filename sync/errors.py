@@ -88,6 +88,22 @@ class SequenceGap(StoreError):
     status, code = 409, "gap"
 
 
+class DeviceActive(StoreError):
+    """Enrolment of a device id that is still active: an admin must revoke it first."""
+
+    status, code = 409, "device_active"
+
+
+class TooManyAttempts(StoreError):
+    """Sign-ins refused for a while after repeated wrong PINs; `retry_after` is in seconds."""
+
+    status, code = 429, "locked"
+
+    def __init__(self, message: str, retry_after: int, **extra: object) -> None:
+        super().__init__(message, retry_after=retry_after, **extra)
+        self.retry_after = retry_after
+
+
 class AlreadyDecided(StoreError):
     """A decision on a conflict that another decision already closed."""
 
@@ -115,6 +131,19 @@ class TamperDetected(StoreError):
 
 class ServerUnreachable(DeviceError):
     """The central store could not be reached or answered 5xx/429: retry later with backoff."""
+
+
+class SignInLocked(DeviceError):
+    """Sign-in answered 429: too many wrong PINs; the store accepts sign-ins again later."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after  # seconds
+
+
+class DeviceIdTaken(DeviceError):
+    """Enrolment answered 409: this device id is active; an admin must revoke it first."""
 
 
 class PushGap(DeviceError):

@@ -17,10 +17,13 @@ Conventions:
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assets import roles
 
 API_PREFIX = "/v1"
 DEVICE_TOKEN_HEADER = "Authorization"  # value: "Bearer <device token>"
@@ -30,7 +33,7 @@ DEFAULT_PULL_LIMIT = 500
 MAX_PULL_LIMIT = 5000
 
 Role = Literal["technician", "crew", "supervisor", "admin"]
-ROLES: tuple[str, ...] = ("technician", "crew", "supervisor", "admin")
+ROLES: tuple[str, ...] = roles.ROLES  # who may do what: assets/roles.py
 
 # Per-operation verdicts of a push. `flagged` = applied and raised (or joined) a conflict.
 OpStatus = Literal["applied", "duplicate", "flagged", "rejected"]
@@ -42,6 +45,61 @@ REJECT_WRONG_DEVICE = "wrong_device"  # op's device_id is not the pushing device
 REJECT_ACTOR = "actor"  # actor is not a person signed in on this device
 REJECT_ROLE = "role"  # the actor's role may not record this kind (e.g. resolve)
 REJECT_DECIDED = "already_decided"  # a decision on a conflict another decision closed
+REJECT_NO_CONFLICT = "no_conflict"  # a decision naming a conflict the store does not hold
+REJECT_WITHDRAWN = "withdrawn"  # a decision on a conflict later operations withdrew
+REJECT_NO_EFFECT = "no_effect"  # a decision the fold cannot apply (e.g. its clock sorts early)
+REJECT_OP_ID_REUSED = "op_id_reused"  # op_id already in the log with another device/seq/body
+
+# ---- text the store can keep ---------------------------------------------------------------
+# One rule for every text field on both databases: PostgreSQL cannot store NUL, and a lone
+# surrogate cannot be encoded as UTF-8 at all. Checked at the edge (request models, query and
+# path, each pushed operation), so the same input gets the same 4xx on SQLite and PostgreSQL.
+MAX_JSON_DEPTH = 64
+MAX_SEQ = 2**63 - 1  # sequence numbers and positions are 64-bit columns
+
+
+def text_fault(value: str) -> str | None:
+    """Why a text cannot be stored (a NUL or a lone surrogate), or None when it can."""
+    if "\x00" in value:
+        return "contains a NUL character"
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "contains a lone surrogate (not valid Unicode)"
+    return None
+
+
+def first_text_fault(value: object, where: str = "", depth: int = 0) -> tuple[str, str] | None:
+    """(where, why) for the first unstorable text or over-deep nesting in a JSON value."""
+    if isinstance(value, str):
+        why = text_fault(value)
+        return (where, why) if why else None
+    if depth >= MAX_JSON_DEPTH:
+        return (where, f"is nested deeper than {MAX_JSON_DEPTH} levels")
+    items: Any = ()
+    if isinstance(value, BaseModel):  # a nested model of a request body
+        items = value.__dict__.items()
+    elif isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    for key, item in items:
+        name = f"{where}.{key}" if where else str(key)
+        if isinstance(key, str) and (why := text_fault(key)):
+            return (name, why)
+        found = first_text_fault(item, name, depth + 1)
+        if found:
+            return found
+    return None
+
+
+def storable(value: str) -> str:
+    """`value` as it can be kept and echoed: unstorable characters as JSON escapes."""
+    if text_fault(value) is None:
+        return value
+    return json.dumps(value)[1:-1]
+
 
 ConflictStatus = Literal["open", "decided", "withdrawn"]
 EntityKind = Literal["asset", "pallet", "location", "location_tag", "conflict"]
@@ -49,6 +107,19 @@ EntityKind = Literal["asset", "pallet", "location", "location_tag", "conflict"]
 
 class Wire(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class WireRequest(Wire):
+    """A request body: every text in it must be storable (see `text_fault`)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value: object) -> object:
+        found = first_text_fault(value)
+        if found:
+            where, why = found
+            raise ValueError(f"{where} {why}".strip() if where else why)
+        return value
 
 
 class ErrorBody(Wire):
@@ -92,14 +163,14 @@ class WireOperation(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
     op_id: str = Field(min_length=1, max_length=64)
     device_id: str = Field(min_length=1, max_length=64)
-    device_seq: int = Field(ge=1)
+    device_seq: int = Field(ge=1, le=MAX_SEQ)
     hlc: str = Field(max_length=120)
     actor: str = Field(max_length=120)
     kind: str = Field(max_length=40)
     target: str = Field(max_length=200)
     args: dict[str, Any] = {}
     expects: dict[str, str | None] | None = None
-    schema_version: int = Field(alias="schema", ge=1)
+    schema_version: int = Field(alias="schema", ge=1, le=MAX_SEQ)
 
     def to_wire(self) -> dict[str, Any]:
         """The dict the domain core parses (`schema` under its wire name, extras kept)."""
@@ -206,7 +277,7 @@ class ConflictPage(Wire):
     next_cursor: str | None = None
 
 
-class DecisionRequest(Wire):
+class DecisionRequest(WireRequest):
     choice: Literal["a", "b", "value"]
     value: dict[str, str] | None = None
     note: str | None = Field(default=None, max_length=1000)
@@ -287,7 +358,7 @@ class LocationTagView(Wire):
 # ---- devices, people, auth --------------------------------------------------------------------
 
 
-class EnrolmentCodeRequest(Wire):
+class EnrolmentCodeRequest(WireRequest):
     hours: int = Field(default=24, ge=1, le=24 * 30)
     note: str | None = Field(default=None, max_length=200)
 
@@ -297,7 +368,7 @@ class EnrolmentCode(Wire):
     expires_at: str
 
 
-class EnrolRequest(Wire):
+class EnrolRequest(WireRequest):
     code: str = Field(min_length=8, max_length=200)
     device_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")
     name: str = Field(min_length=1, max_length=120)
@@ -318,7 +389,7 @@ class DeviceView(Wire):
     revoked_at: str | None = None
 
 
-class SignInRequest(Wire):
+class SignInRequest(WireRequest):
     username: str = Field(min_length=1, max_length=120)
     pin: str = Field(min_length=4, max_length=64)
 
@@ -331,14 +402,14 @@ class SignInResponse(Wire):
     expires_at: str
 
 
-class UserCreate(Wire):
+class UserCreate(WireRequest):
     username: str = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_.@\-]+$")
     display_name: str = Field(min_length=1, max_length=120)
     role: Role
     pin: str = Field(min_length=4, max_length=64)
 
 
-class UserUpdate(Wire):
+class UserUpdate(WireRequest):
     display_name: str | None = Field(default=None, max_length=120)
     role: Role | None = None
     pin: str | None = Field(default=None, min_length=4, max_length=64)
@@ -365,7 +436,7 @@ class Me(Wire):
 # ---- verify, health -----------------------------------------------------------------------------
 
 
-class VerifyRequest(Wire):
+class VerifyRequest(WireRequest):
     """Heads a device has seen; the store proves its log still contains each of them."""
 
     heads: list[SignedHead] = []

@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from sync.errors import StoreError
 from sync.protocol import DispositionReport
 from sync.server import tables as t
+from sync.server import throttle
 from sync.server.bootstrap import create_admin
-from sync.server.db import reading
+from sync.server.db import reading, writing
 from sync.server.demo import DEMO_PEOPLE, DEMO_PINS, seed
 from sync.server.migrate import current_revision
 from sync.server.reports import disposition_report, parse_window
@@ -190,6 +191,31 @@ def admin_create(ctx: click.Context, username: str, pin: str, display_name: str 
         raise click.ClickException(exc.message) from exc
     click.echo(f"Admin {user.username} created.")
     click.echo(f"One-time enrolment code (valid 24 h): {code}")
+
+
+@admin.command("unlock")
+@click.option("--username", default=None, help="the person locked out by wrong PINs")
+@click.option("--device", "device_id", default=None, help="the device locked out by wrong PINs")
+@click.pass_context
+def admin_unlock(ctx: click.Context, username: str | None, device_id: str | None) -> None:
+    """Let a person or a device sign in again at once after too many wrong PINs."""
+
+    if not username and not device_id:
+        raise click.UsageError("name a --username or a --device to unlock")
+    store = _open(ctx.obj["db"], ctx.obj["key_file"])
+    try:
+        with writing(store.engine) as conn:
+            lifted = {
+                scope: throttle.unlock(conn, scope, subject, "command line", store.now_ms())
+                for scope, subject in (("user", username), ("device", device_id))
+                if subject
+            }
+    finally:
+        store.close()
+    for scope, count in lifted.items():
+        noun, subject = ("Person", username) if scope == "user" else ("Device", device_id)
+        state = "unlocked" if count else "was not locked; its count starts over"
+        click.echo(f"{noun} {subject} {state}.")
 
 
 @server.command()

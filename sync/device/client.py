@@ -3,7 +3,8 @@
 It speaks sync/protocol.py and turns each answer into either a parsed response or one of a
 few errors the engine knows how to handle: retry later (`ServerUnreachable`), resend from a
 sequence number (`PushGap`), halve the batch (`BatchTooLarge`), pull from the start
-(`ResnapshotRequired`), or stop and show the message (`ServerRefused`).
+(`ResnapshotRequired`), wait out a sign-in lock (`SignInLocked`), ask an admin to revoke a
+device id still in use (`DeviceIdTaken`), or stop and show the message (`ServerRefused`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from pydantic import BaseModel, ValidationError
 
 from sync.errors import (
     BatchTooLarge,
+    DeviceIdTaken,
     PushGap,
     ResnapshotRequired,
     ServerRefused,
     ServerUnreachable,
+    SignInLocked,
 )
 from sync.protocol import (
     API_PREFIX,
@@ -58,6 +61,15 @@ def _error_of(response: httpx.Response) -> tuple[str, str, dict[str, Any]]:
         return "", str(body)[:200], {}
     message = body.get("message") or body.get("detail") or response.reason_phrase
     return str(body.get("error", "")), str(message)[:500], body
+
+
+def _retry_after(response: httpx.Response, body: dict[str, Any]) -> int:
+    """Seconds until the store accepts the call again (Retry-After, else the body's figure)."""
+    text = response.headers.get("Retry-After", "")
+    if text.isascii() and text.isdigit():
+        return int(text)
+    value = body.get("retry_after")
+    return value if isinstance(value, int) else 60
 
 
 class SyncClient:
@@ -120,6 +132,10 @@ class SyncClient:
     def _raise_for(response: httpx.Response) -> None:
         status = response.status_code
         code, message, body = _error_of(response)
+        if status == 429 and code == "locked":
+            raise SignInLocked(message, _retry_after(response, body))
+        if status == 409 and code == "device_active":
+            raise DeviceIdTaken(message)
         if status >= 500 or status == 429:
             raise ServerUnreachable(f"the central store is unavailable ({status}): {message}")
         if status == 413:

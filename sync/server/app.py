@@ -14,8 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.errors import StoreError
-from sync.server import routes_people, routes_read, routes_reports, routes_sync
+from sync.errors import StoreError, TooManyAttempts
+from sync.server import guard, routes_people, routes_read, routes_reports, routes_sync
 from sync.server.store import Store
 
 
@@ -95,6 +95,8 @@ def create_app(store: Store) -> FastAPI:
         if "error" in exc.extra:
             body["error"] = exc.extra["error"]
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if isinstance(exc, TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse(body, status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
@@ -113,5 +115,6 @@ def create_app(store: Store) -> FastAPI:
             status_code=422,
         )
 
+    guard.install(app)
     app.add_middleware(BodyLimit, max_bytes=store.settings.max_body_bytes)
     return app

@@ -2,12 +2,14 @@
 
 - A device is enrolled with a one-time enrolment code an admin made; it gets a device token.
 - A person signs in on an enrolled device with username + PIN and gets a person token bound to
-  that device (shared devices change hands at shift change: each person signs in).
+  that device and to the device token it was made with (shared devices change hands at shift
+  change: each person signs in). Wrong PINs are throttled (sync.server.throttle).
+- An enrolled device id that is still active cannot be enrolled again (409) until an admin
+  revokes it: enrolment never hands out a token for another device's identity.
 - Tokens are random, stored only as SHA-256, expire, and can be revoked (a lost phone).
 - PINs are stored with scrypt.
 
-Roles: technicians and crews push and pull; supervisors also decide conflicts; admins also enrol
-devices and manage people. An admin may do anything a supervisor may.
+Roles and what each may do are one table in assets/roles.py.
 """
 
 from __future__ import annotations
@@ -20,21 +22,16 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, insert, select, update
 
-from sync.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from assets.roles import PERMISSIONS
+from sync.errors import BadRequest, DeviceActive, Forbidden, NotFound, Unauthorized
 from sync.protocol import ROLES, UserView
 from sync.server import tables as t
+from sync.server import throttle
+from sync.server.settings import Settings
 
 DAY_MS = 86_400_000
+STORE_DEVICE_PREFIX = "store."  # the store records REST decisions as device store.<partition>
 HOUR_MS = 3_600_000
-
-PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "technician": ("push", "pull", "read"),
-    "crew": ("push", "pull", "read"),
-    "supervisor": ("push", "pull", "read", "decide", "list_users"),
-    "admin": ("push", "pull", "read", "decide", "list_users", "enrol", "manage_users"),
-}
-assert set(PERMISSIONS) == set(ROLES)
-DECIDING_ROLES = frozenset(r for r, may in PERMISSIONS.items() if "decide" in may)
 
 
 def new_token() -> str:
@@ -113,12 +110,19 @@ def caller_for(conn: Connection, device_id: str, person_token: str | None, now_m
             t.users.c.display_name,
             t.users.c.role,
             t.users.c.active,
+            t.sessions.c.device_token_hash,
+            t.devices.c.token_hash.label("current_device_token"),
         )
         .join(t.users, t.users.c.username == t.sessions.c.username)
+        .join(t.devices, t.devices.c.device_id == t.sessions.c.device_id)
         .where(t.sessions.c.token_hash == token_hash(person_token))
     ).first()
     if row is None or row.device_id != device_id:
         raise Unauthorized("the sign-in is not known on this device: sign in again")
+    if row.device_token_hash != row.current_device_token:
+        raise Unauthorized(
+            "the sign-in was made before this device was enrolled again: sign in again"
+        )
     if row.revoked_ms is not None or row.expires_ms <= now_ms:
         raise Unauthorized("the sign-in has ended: sign in again")
     if not row.active:
@@ -202,7 +206,26 @@ def make_enrolment_code(
 def enrol_device(  # noqa: PLR0917 - positional use is part of the API other helpers call
     conn: Connection, code: str, device_id: str, name: str, now_ms: int, token_days: int
 ) -> tuple[str, int]:
-    """Spend an enrolment code on a device; return its token and expiry."""
+    """Spend an enrolment code on a device; return its token and expiry.
+
+    A device id that is enrolled and not revoked is refused (DeviceActive): otherwise a fresh
+    code and a known id would take that device's place and its outbox sequence."""
+    if device_id.startswith(STORE_DEVICE_PREFIX):
+        raise BadRequest(
+            f"device ids starting with '{STORE_DEVICE_PREFIX}' are the store's own: pick another",
+            error="reserved",
+        )
+    known = conn.execute(
+        select(t.devices.c.device_id, t.devices.c.revoked_ms).where(
+            t.devices.c.device_id == device_id
+        )
+    ).first()
+    if known is not None and known.revoked_ms is None:
+        raise DeviceActive(
+            f"a device called {device_id} is already enrolled and active: an admin must "
+            "revoke it before it can be enrolled again",
+            device_id=device_id,
+        )
     row = conn.execute(
         select(t.enrolments).where(t.enrolments.c.code_hash == token_hash(code))
     ).first()
@@ -219,9 +242,6 @@ def enrol_device(  # noqa: PLR0917 - positional use is part of the API other hel
         raise Unauthorized("the enrolment code was just used by another device")
     token = new_token()
     expires = now_ms + token_days * DAY_MS
-    known = conn.execute(
-        select(t.devices.c.device_id).where(t.devices.c.device_id == device_id)
-    ).first()
     if known is None:
         conn.execute(
             insert(t.devices).values(
@@ -257,15 +277,29 @@ def revoke_device(conn: Connection, device_id: str, now_ms: int) -> None:
 
 
 def sign_in(  # noqa: PLR0917 - positional use is part of the API other helpers call
-    conn: Connection, device_id: str, username: str, pin: str, now_ms: int, hours: int
+    conn: Connection,
+    device_id: str,
+    username: str,
+    pin: str,
+    now_ms: int,
+    hours: int,
+    settings: Settings | None = None,
 ) -> tuple[str, UserView, int]:
+    """A new person token, or Unauthorized (the wrong PIN is recorded in `conn`: the caller
+    commits it) or TooManyAttempts while the person or device is locked out."""
+    limits = settings or Settings()
+    throttle.check_not_locked(conn, username, device_id, now_ms)
     row = conn.execute(select(t.users).where(t.users.c.username == username)).first()
     if row is None or not check_pin(pin, row.pin_hash):
+        throttle.record_failure(conn, limits, username, device_id, now_ms)
         raise Unauthorized("wrong name or PIN")
     if not row.active:
         raise Unauthorized(f"{username} is no longer active: ask an admin")
     token = new_token()
     expires = now_ms + hours * HOUR_MS
+    device_token = conn.execute(
+        select(t.devices.c.token_hash).where(t.devices.c.device_id == device_id)
+    ).scalar()
     conn.execute(
         insert(t.sessions).values(
             token_hash=token_hash(token),
@@ -273,6 +307,7 @@ def sign_in(  # noqa: PLR0917 - positional use is part of the API other helpers 
             device_id=device_id,
             created_ms=now_ms,
             expires_ms=expires,
+            device_token_hash=device_token,
         )
     )
     return token, _user(row), expires
@@ -286,17 +321,24 @@ def sign_out(conn: Connection, person_token: str, now_ms: int) -> None:
     )
 
 
-def device_actors(conn: Connection, device_id: str) -> dict[str, str]:
-    """People who have signed in on a device (username -> role): the actors it may record.
+def device_actors(conn: Connection, device_id: str, now_ms: int) -> dict[str, str]:
+    """People with a live sign-in on a device (username -> role): the actors it may record.
 
     A queue recorded offline before a shift change still carries the earlier person's
-    operations, so every person who signed in on the device is a valid actor, not only the
-    person pushing now.
+    operations, so everyone whose sign-in on this device is unexpired, unrevoked and made with
+    its current token counts, not only the person pushing; a person who signed out does not.
     """
     rows = conn.execute(
         select(t.users.c.username, t.users.c.role)
         .join(t.sessions, t.sessions.c.username == t.users.c.username)
-        .where(t.sessions.c.device_id == device_id, t.users.c.active.is_(True))
+        .join(t.devices, t.devices.c.device_id == t.sessions.c.device_id)
+        .where(
+            t.sessions.c.device_id == device_id,
+            t.sessions.c.revoked_ms.is_(None),
+            t.sessions.c.expires_ms > now_ms,
+            t.sessions.c.device_token_hash == t.devices.c.token_hash,
+            t.users.c.active.is_(True),
+        )
         .distinct()
     )
     return {r.username: r.role for r in rows}

@@ -6,6 +6,11 @@ and fits the model's limits is taken as it is (pydantic would accept it unchange
 operation is then checked once, by the domain core. Anything else — a string where a number
 belongs, a missing field, an extra key — goes through `PushRequest` itself, which either
 coerces it exactly as before or fails the batch with the same 422 problems as before.
+
+Only a body that cannot be read as a batch fails it (422): not JSON, nested deeper than
+`MAX_JSON_DEPTH` levels, or a device_id the store cannot keep. Anything wrong inside one
+operation — a NUL or a lone surrogate in any of its texts included — is that operation's
+rejection (sync.server.ingest.prepare), so one bad operation never stalls a queue.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import orjson
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from sync.protocol import PushRequest
+from sync.protocol import MAX_JSON_DEPTH, MAX_SEQ, PushRequest, text_fault
 
 WireDict = dict[str, Any]
 
@@ -35,6 +40,13 @@ _TEXTS = (
 def parse_push_body(raw: bytes) -> tuple[str, list[WireDict]]:
     """The pushing device's id and its operations; RequestValidationError (422) if unusable."""
     data = _load(raw)
+    if _deeper_than(data, MAX_JSON_DEPTH):
+        raise _invalid(
+            "json_too_deep", ("body",), f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
+        )
+    device_id = data.get("device_id") if type(data) is dict else None
+    if type(device_id) is str and (why := text_fault(device_id)):
+        raise _invalid("text_unstorable", ("body", "device_id"), f"the device_id {why}")
     if _plain_request(data):
         ops: list[WireDict] = data["ops"]
         for op in ops:
@@ -51,6 +63,26 @@ def parse_push_body(raw: bytes) -> tuple[str, list[WireDict]]:
     return request.device_id, [op.to_wire() for op in request.ops]
 
 
+def _invalid(kind: str, loc: tuple[object, ...], message: str) -> RequestValidationError:
+    return RequestValidationError([{"type": kind, "loc": loc, "msg": message, "input": None}])
+
+
+def _deeper_than(data: object, limit: int) -> bool:
+    """Whether containers nest more than `limit` levels; walks containers only, no strings."""
+    level: list[object] = [data]
+    for _ in range(limit):
+        inner: list[object] = []
+        for value in level:
+            if type(value) is dict:
+                inner.extend(v for v in value.values() if type(v) is dict or type(v) is list)
+            elif type(value) is list:
+                inner.extend(v for v in value if type(v) is dict or type(v) is list)
+        if not inner:
+            return False
+        level = inner
+    return True
+
+
 def _load(raw: bytes) -> Any:
     if not raw:
         raise RequestValidationError(
@@ -62,6 +94,10 @@ def _load(raw: bytes) -> Any:
         pass  # orjson is stricter (NaN, huge integers, lone surrogates): ask the standard parser
     try:
         return json.loads(raw)
+    except RecursionError as exc:
+        raise _invalid(
+            "json_too_deep", ("body",), f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
+        ) from exc
     except ValueError as exc:
         position = getattr(exc, "pos", 0)
         raise RequestValidationError(
@@ -82,7 +118,7 @@ def _text(value: object, longest: int, shortest: int = 0) -> bool:
 
 
 def _whole(value: object) -> bool:
-    return type(value) is int and value >= 1
+    return type(value) is int and 1 <= value <= MAX_SEQ
 
 
 def _plain_request(data: object) -> bool:

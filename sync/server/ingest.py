@@ -1,17 +1,19 @@
-"""Ingest: one push batch in one database transaction.
+"""Ingest: one push batch in one database transaction, in named steps.
 
-Order of work, and why:
-1. Outside the transaction: each operation is parsed by the domain core (the slow part), so the
-   write lock is held only for database work and folding.
-2. The partition row is locked (`SELECT … FOR UPDATE`; SQLite's BEGIN IMMEDIATE is the same
+1. `prepare` (outside the transaction): each operation is parsed by the domain core (the slow
+   part), so the write lock is held only for database work and folding. Text the store cannot
+   keep (NUL, lone surrogates) makes the operation invalid here, on both databases.
+2. `check_batch`: sort by seq; a batch larger than allowed is 413, a hole in it 409.
+3. The partition row is locked (`SELECT … FOR UPDATE`; SQLite's BEGIN IMMEDIATE is the same
    lock): log positions, change-feed positions and the hash chain are assigned while it is
    held, so positions commit in the order they were handed out and a pull never skips one.
-3. Per operation, in device_seq order: at or below the device's cursor it is a `duplicate` when
-   the op_id matches what was stored at that seq, else `rejected` (seq_reused); a new seq whose
-   op_id is already in the log is a `duplicate` too. Unknown kinds and newer schemas go to
-   quarantine; other faults to rejections — both advance the cursor.
-4. Accepted operations are appended to the log (hash-chained), folded into their targets
-   (projections.fold_batch), and the new chain head is signed and stored.
+4. `classify` (sync.server.classify): replays, repeats, reused op_ids, invalid operations,
+   actors, roles and decisions are answered; the rest is accepted.
+5. `take`: accepted operations are appended to the log (hash-chained) and folded into their
+   targets; a decision the fold cannot apply (e.g. its clock sorts before the operations that
+   raised its conflict) is taken back out and rejected, so no decision is `applied` without
+   effect. Then the projections are saved and the new chain head is signed.
+6. `advance`: refusals are written, the device's cursor and the partition counters move on.
 """
 
 from __future__ import annotations
@@ -20,36 +22,37 @@ import itertools
 import json
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, insert, select, update
 
-from assets.errors import InvalidOperation, UnknownKind, UnsupportedSchema
+from assets.errors import InvalidOperation
+from assets.merge import NO_EFFECT
 from assets.operations import Operation, RegisterLocationArgs, ResolveArgs, parse_operation
 from sync.errors import SequenceGap, TooLarge
 from sync.protocol import (
-    REJECT_ACTOR,
-    REJECT_DECIDED,
-    REJECT_INVALID,
-    REJECT_QUARANTINED,
-    REJECT_ROLE,
-    REJECT_SEQ_REUSED,
-    REJECT_WRONG_DEVICE,
+    REJECT_NO_EFFECT,
     OpResult,
     PushResponse,
     SignedHead,
+    UserView,
     WireOperation,
+    first_text_fault,
+    storable,
+    text_fault,
 )
 from sync.server import tables as t
-from sync.server.auth import DECIDING_ROLES, device_actors
+from sync.server.auth import device_actors
 from sync.server.bulk import insert_rows
 from sync.server.chain import canonical_json, entry_hash
+from sync.server.classify import Prepared, classify
 from sync.server.db import is_postgres, writing
 from sync.server.projections import (
     UNSITED,
     Positions,
+    Target,
     fold_batch,
     load_targets,
     op_verdicts,
@@ -57,24 +60,15 @@ from sync.server.projections import (
 )
 from sync.server.signing import write_head_file
 from sync.server.store import Store
+from sync.server.verdicts import BatchVerdicts
+
+__all__ = ["Prepared", "check_batch", "ingest", "lock_partition", "prepare", "push"]
 
 _RESULTS = TypeAdapter(list[OpResult])
 
 # Pushes worked on at once in one process: one parsing while another writes. More only make
 # threads fight over the GIL while the writer holds the partition lock.
 _PUSHES = threading.BoundedSemaphore(2)
-
-
-@dataclass
-class Prepared:
-    """One operation of a batch, parsed (or not) before the transaction starts."""
-
-    wire: dict[str, object]
-    op_id: str
-    seq: int
-    op: Operation | None
-    fault: InvalidOperation | None
-    body: str | None = None  # the log row's canonical JSON, made here, outside the write lock
 
 
 def prepare(ops: Sequence[WireOperation | Mapping[str, Any]]) -> list[Prepared]:
@@ -88,16 +82,32 @@ def prepare(ops: Sequence[WireOperation | Mapping[str, Any]]) -> list[Prepared]:
             op: Operation | None = parse_operation(wire)
             fault: InvalidOperation | None = None
             body = canonical_json(op.to_dict()) if op is not None else None
+            if body is not None and _unstorable(body):
+                op, fault, body = None, _text_fault_of(wire), None
         except InvalidOperation as exc:
             op, fault = None, exc
+        op_id = wire["op_id"]
         prepared.append(
-            Prepared(wire, str(wire["op_id"]), int(wire["device_seq"]), op, fault, body)
+            Prepared(wire, storable(str(op_id)), int(wire["device_seq"]), op, fault, body)
         )
     return prepared
 
 
+def _unstorable(body: str) -> bool:
+    """Whether a parsed operation's JSON carries a NUL (escaped) or a lone surrogate; the
+    domain core refuses them in every field it reads, this catches whatever it keeps unread."""
+    return "\\u0000" in body or text_fault(body) is not None
+
+
+def _text_fault_of(wire: Mapping[str, object]) -> InvalidOperation:
+    found = first_text_fault(dict(wire))
+    where, why = found if found else ("operation", "holds text the store cannot keep")
+    return InvalidOperation(where, f"{why}: rescan or retype it")
+
+
 def check_batch(prepared: Sequence[Prepared], max_ops: int) -> list[Prepared]:
-    """Sort by seq; refuse an oversized batch or one with a hole or a repeat inside it."""
+    """Sort by seq; refuse an oversized batch or one with a hole inside it. A seq repeated in
+    the batch is answered per operation (sync.server.classify)."""
     if len(prepared) > max_ops:
         raise TooLarge(
             f"a batch holds at most {max_ops} operations, this one {len(prepared)}: split it",
@@ -105,7 +115,7 @@ def check_batch(prepared: Sequence[Prepared], max_ops: int) -> list[Prepared]:
         )
     batch = sorted(prepared, key=lambda p: p.seq)
     for before, after in itertools.pairwise(batch):
-        if after.seq != before.seq + 1:
+        if after.seq > before.seq + 1:
             raise SequenceGap(
                 f"the batch skips from device_seq {before.seq} to {after.seq}",
                 expected_seq=before.seq + 1,
@@ -118,12 +128,17 @@ def push(
     store: Store,
     device_id: str,
     ops: Sequence[WireOperation | Mapping[str, Any]],
-    pusher: str | None = None,
+    pusher: UserView | None = None,
 ) -> PushResponse:
+    """Take a device's batch. `pusher` is the person whose token came with it: a valid actor
+    besides everyone with a live sign-in on the device."""
     with _PUSHES:
         batch = check_batch(prepare(ops), store.settings.max_batch_ops)
         with writing(store.engine) as conn:
-            results, head = ingest(conn, store, device_id, batch)
+            actors = device_actors(conn, device_id, store.now_ms())
+            if pusher is not None and pusher.active:
+                actors[pusher.username] = pusher.role
+            results, head = ingest(conn, store, device_id, batch, actors)
             acked = _acked(conn, device_id)
     if head is not None:
         write_head_file(store.settings.heads_dir, store.store_id, head)
@@ -147,22 +162,50 @@ def _acked(conn: Connection, device_id: str) -> int:
     return int(value or 0)
 
 
+@dataclass(frozen=True)
+class Chain:
+    """The partition's counters while a batch is taken: last log position and hash, last
+    change-feed position."""
+
+    log_position: int
+    log_hash: str
+    change_position: int
+
+
+@dataclass(frozen=True)
+class Appended:
+    """A batch written to the log and folded: its targets, each operation's site, the chain."""
+
+    targets: dict[str, Target]
+    sites: dict[str, str]
+    chain: Chain
+
+
 def ingest(
     conn: Connection,
     store: Store,
     device_id: str,
     batch: Sequence[Prepared],
-    actors: dict[str, str] | None = None,
+    actors: Mapping[str, str],
 ) -> tuple[list[OpResult], SignedHead | None]:
     """Take a checked, seq-ordered batch inside the caller's write transaction.
 
-    `actors` (username -> role) are the people whose operations the device may carry; by
-    default everyone who has signed in on it."""
-    settings = store.settings
-    log_position, log_hash, change_position = lock_partition(conn, settings.partition)
+    `actors` (username -> role) are the people whose operations the device may carry."""
+    chain = Chain(*lock_partition(conn, store.settings.partition))
     if not batch:
         return [], None
     acked = _acked(conn, device_id)
+    _check_start(batch, acked)
+    verdicts = BatchVerdicts(device_id, store.now_ms(), len(batch))
+    accepted = classify(conn, verdicts, batch, acked, actors)
+    head = None
+    if accepted:
+        chain, head = take(conn, store, verdicts, accepted, chain)
+    advance(conn, store, verdicts, device_id, batch[-1].seq, acked, chain)
+    return verdicts.in_order(), head
+
+
+def _check_start(batch: Sequence[Prepared], acked: int) -> None:
     if batch[0].seq > acked + 1:
         raise SequenceGap(
             f"expected device_seq {acked + 1} next, the batch starts at {batch[0].seq}: "
@@ -170,141 +213,168 @@ def ingest(
             expected_seq=acked + 1,
             acked_through=acked,
         )
-    now = store.now_ms()
-    results: dict[str, OpResult] = {}
-    old = [p for p in batch if p.seq <= acked]
-    new = [p for p in batch if p.seq > acked]
-    for p, verdict in zip(old, _replayed(conn, device_id, old), strict=True):
-        results[f"{p.seq}"] = verdict
-    in_log = _known_op_ids(conn, [p.op_id for p in new])
-    if actors is None:
-        actors = device_actors(conn, device_id) if new else {}
-    accepted: list[Prepared] = []
-    rejections: list[dict[str, object]] = []
-    quarantined: list[dict[str, object]] = []
-    decided_here: set[str] = set()
-    decisions = _decision_states(conn, [p.op for p in new if p.op and p.op.kind == "resolve"])
 
-    def reject(p: Prepared, code: str, reason: str) -> None:
-        results[f"{p.seq}"] = OpResult(
-            op_id=p.op_id, device_seq=p.seq, status="rejected", code=code, reason=reason
+
+def take(
+    conn: Connection,
+    store: Store,
+    verdicts: BatchVerdicts,
+    accepted: list[tuple[int, Prepared]],
+    chain: Chain,
+) -> tuple[Chain, SignedHead | None]:
+    """Append the accepted operations, fold them and save the projections; sign the head.
+
+    A batch holding decisions is folded inside a savepoint first: a decision the fold cannot
+    apply is rolled back out of it and rejected with the fold's reason, then the rest again."""
+    while any(p.op is not None and isinstance(p.op.args, ResolveArgs) for _, p in accepted):
+        savepoint = conn.begin_nested()
+        appended = append(conn, store, accepted, chain, verdicts.now_ms)
+        unapplied = _unapplied_decisions(accepted, appended.targets)
+        if not unapplied:
+            savepoint.commit()
+            return project(conn, store, verdicts, accepted, appended)
+        savepoint.rollback()
+        for index, p, why in unapplied:
+            verdicts.reject(
+                index, op_id=p.op_id, seq=p.seq, wire=p.wire, code=REJECT_NO_EFFECT, reason=why
+            )
+        dropped = {index for index, _, _ in unapplied}
+        accepted = [(i, p) for i, p in accepted if i not in dropped]
+    if not accepted:
+        return chain, None
+    appended = append(conn, store, accepted, chain, verdicts.now_ms)
+    return project(conn, store, verdicts, accepted, appended)
+
+
+def append(
+    conn: Connection,
+    store: Store,
+    accepted: list[tuple[int, Prepared]],
+    chain: Chain,
+    now_ms: int,
+) -> Appended:
+    """Write the accepted operations to the log (hash-chained) and fold them into their
+    targets, as loaded from the projections."""
+    settings = store.settings
+    ops = [p.op for _, p in accepted if p.op is not None]
+    bodies = [p.body for _, p in accepted if p.op is not None]
+    targets = load_targets(conn, {key for op in ops for key in op.touches})
+    sites = _sites(ops, targets)
+    position, log_hash = chain.log_position, chain.log_hash
+    rows = []
+    for op, prepared_body in zip(ops, bodies, strict=True):
+        position += 1
+        body = prepared_body or canonical_json(op.to_dict())
+        log_hash = entry_hash(
+            log_hash,
+            position=position,
+            partition=settings.partition,
+            site=sites[op.op_id],
+            received_ms=now_ms,
+            body=body,
         )
-        row = {
-            "device_id": device_id,
-            "device_seq": p.seq,
-            "op_id": p.op_id,
-            "reason": reason,
-            "body": canonical_json(p.wire),
-            "received_ms": now,
-        }
-        if code == REJECT_QUARANTINED:
-            schema = p.wire.get("schema")
-            quarantined.append(
-                {
-                    **row,
-                    "kind": str(p.wire.get("kind"))[:40],
-                    "schema": schema if isinstance(schema, int) else 0,
-                }
-            )
-        else:
-            rejections.append({**row, "code": code})
+        rows.append(
+            _log_row(op, position, settings.partition, sites[op.op_id], body, now_ms, log_hash)
+        )
+    insert_rows(conn, t.oplog, rows)
+    fold_batch(conn, targets, ops, settings.rules)
+    return Appended(targets, sites, replace(chain, log_position=position, log_hash=log_hash))
 
-    for p in new:
-        if p.op_id in in_log:
-            results[f"{p.seq}"] = OpResult(
-                op_id=p.op_id, device_seq=p.seq, status="duplicate", position=in_log[p.op_id]
-            )
-            continue
-        in_log[p.op_id] = -1  # a repeat later in this batch is a duplicate too
+
+def _log_row(  # noqa: PLR0917 - one log row is all of these
+    op: Operation, position: int, partition: str, site: str, body: str, now_ms: int, log_hash: str
+) -> dict[str, object]:
+    touches = op.touches
+    return {
+        "position": position,
+        "partition": partition,
+        "site": site,
+        "op_id": op.op_id,
+        "device_id": op.device_id,
+        "device_seq": op.device_seq,
+        "hlc": str(op.hlc),
+        "actor": op.actor,
+        "kind": op.kind,
+        "target": op.target,
+        "fold_a": touches[0],
+        "fold_b": touches[1] if len(touches) > 1 else None,
+        "body": body,
+        "received_ms": now_ms,
+        "hash": log_hash,
+    }
+
+
+def _unapplied_decisions(
+    accepted: list[tuple[int, Prepared]], targets: Mapping[str, Target]
+) -> list[tuple[int, Prepared, str]]:
+    """Decisions the fold left without effect, with a sentence saying why."""
+    unapplied = []
+    for index, p in accepted:
         op = p.op
-        if op is None:
-            assert p.fault is not None
-            quarantine = isinstance(p.fault, UnsupportedSchema | UnknownKind)
-            reject(p, REJECT_QUARANTINED if quarantine else REJECT_INVALID, str(p.fault))
-        elif op.device_id != device_id:
-            reject(p, REJECT_WRONG_DEVICE, f"device_id {op.device_id} is not this device")
-        elif op.actor not in actors:
-            reject(p, REJECT_ACTOR, f"{op.actor} has not signed in on this device")
-        elif op.kind == "resolve" and actors[op.actor] not in DECIDING_ROLES:
-            reject(p, REJECT_ROLE, f"a {actors[op.actor]} may not decide conflicts")
-        elif isinstance(op.args, ResolveArgs) and (
-            why := _decision_refused(op.args, decisions, decided_here)
-        ):
-            code = REJECT_DECIDED if "decided" in why else REJECT_INVALID
-            reject(p, code, why)
-        else:
-            if isinstance(op.args, ResolveArgs):
-                decided_here.add(op.args.conflict_id)
-            accepted.append(p)
+        if op is None or not isinstance(op.args, ResolveArgs):
+            continue
+        result = targets[op.args.on].result
+        if result is None or result.effects.get(op.op_id) != NO_EFFECT:
+            continue
+        note = result.notes.get(op.op_id) or "it changes nothing"
+        unapplied.append(
+            (
+                index,
+                p,
+                f"this decision cannot take effect ({note}): its clock stamp {op.hlc} sorts "
+                f"before the operations that raised conflict {op.args.conflict_id}; decide again",
+            )
+        )
+    return unapplied
 
-    head = None
-    if accepted:
-        ops = [p.op for p in accepted if p.op is not None]
-        bodies = [p.body for p in accepted if p.op is not None]
-        targets = load_targets(conn, {key for op in ops for key in op.touches})
-        sites = _sites(ops, targets)
-        rows = []
-        for op, prepared_body in zip(ops, bodies, strict=True):
-            log_position += 1
-            body = prepared_body or canonical_json(op.to_dict())
-            log_hash = entry_hash(
-                log_hash,
-                position=log_position,
-                partition=settings.partition,
-                site=sites[op.op_id],
-                received_ms=now,
-                body=body,
-            )
-            touches = op.touches
-            rows.append(
-                {
-                    "position": log_position,
-                    "partition": settings.partition,
-                    "site": sites[op.op_id],
-                    "op_id": op.op_id,
-                    "device_id": op.device_id,
-                    "device_seq": op.device_seq,
-                    "hlc": str(op.hlc),
-                    "actor": op.actor,
-                    "kind": op.kind,
-                    "target": op.target,
-                    "fold_a": touches[0],
-                    "fold_b": touches[1] if len(touches) > 1 else None,
-                    "body": body,
-                    "received_ms": now,
-                    "hash": log_hash,
-                }
-            )
-            in_log[op.op_id] = log_position
-        insert_rows(conn, t.oplog, rows)
-        fold_batch(conn, targets, ops, settings.rules)
-        positions = Positions(change_position)
-        save_targets(conn, targets, ops, positions, sites)
-        change_position = positions.last
-        verdicts = op_verdicts(ops, targets)
-        applied = []
-        for op in ops:
-            status, note, ids = verdicts[op.op_id]
-            applied.append(
-                {
-                    "op_id": op.op_id,
-                    "device_seq": op.device_seq,
-                    "status": status,
-                    "reason": note,
-                    "position": in_log[op.op_id],
-                    "conflicts": ids,
-                }
-            )
-        # One validating call for the whole batch: far cheaper than one model per operation.
-        for result in _RESULTS.validate_python(applied):
-            results[f"{result.device_seq}"] = result
-        head = store.signer.sign(settings.partition, log_position, log_hash)
-        conn.execute(insert(t.heads).values(**head.model_dump()))
-    if rejections:
-        conn.execute(insert(t.rejections), rejections)
-    if quarantined:
-        conn.execute(insert(t.quarantine), quarantined)
-    last_seq = batch[-1].seq
+
+def project(
+    conn: Connection,
+    store: Store,
+    verdicts: BatchVerdicts,
+    accepted: list[tuple[int, Prepared]],
+    appended: Appended,
+) -> tuple[Chain, SignedHead]:
+    """Save the folded targets, answer the accepted operations and sign the new head."""
+    settings = store.settings
+    ops = [p.op for _, p in accepted if p.op is not None]
+    targets, chain = appended.targets, appended.chain
+    positions = Positions(chain.change_position)
+    save_targets(conn, targets, ops, positions, appended.sites)
+    first = chain.log_position - len(ops) + 1
+    verdict_of = op_verdicts(ops, targets)
+    applied = []
+    for offset, op in enumerate(ops):
+        status, note, ids = verdict_of[op.op_id]
+        applied.append(
+            {
+                "op_id": op.op_id,
+                "device_seq": op.device_seq,
+                "status": status,
+                "reason": note,
+                "position": first + offset,
+                "conflicts": ids,
+            }
+        )
+    # One validating call for the whole batch: far cheaper than one model per operation.
+    for (index, _), result in zip(accepted, _RESULTS.validate_python(applied), strict=True):
+        verdicts.answer(index, result)
+    head = store.signer.sign(settings.partition, chain.log_position, chain.log_hash)
+    conn.execute(insert(t.heads).values(**head.model_dump()))
+    return replace(chain, change_position=positions.last), head
+
+
+def advance(  # noqa: PLR0917 - the step's inputs, each named
+    conn: Connection,
+    store: Store,
+    verdicts: BatchVerdicts,
+    device_id: str,
+    last_seq: int,
+    acked: int,
+    chain: Chain,
+) -> None:
+    """Write the refusals, move the device's cursor past the batch, store the counters."""
+    verdicts.write_refusals(conn)
     if last_seq > acked:
         conn.execute(
             update(t.devices)
@@ -313,104 +383,13 @@ def ingest(
         )
     conn.execute(
         update(t.partitions)
-        .where(t.partitions.c.name == settings.partition)
-        .values(log_position=log_position, log_hash=log_hash, change_position=change_position)
-    )
-    return [results[f"{p.seq}"] for p in batch], head
-
-
-def _known_op_ids(conn: Connection, op_ids: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(op_ids), 500):
-        chunk = op_ids[start : start + 500]
-        rows = conn.execute(
-            select(t.oplog.c.op_id, t.oplog.c.position).where(t.oplog.c.op_id.in_(chunk))
+        .where(t.partitions.c.name == store.settings.partition)
+        .values(
+            log_position=chain.log_position,
+            log_hash=chain.log_hash,
+            change_position=chain.change_position,
         )
-        found.update({row.op_id: int(row.position) for row in rows})
-    return found
-
-
-def _replayed(conn: Connection, device_id: str, old: Sequence[Prepared]) -> list[OpResult]:
-    """Verdicts for operations at or below the cursor: the same op_id again, or a reused seq."""
-    if not old:
-        return []
-    seqs = [p.seq for p in old]
-    stored: dict[int, tuple[str, int | None]] = {}
-    for table, has_position in ((t.oplog, True), (t.rejections, False), (t.quarantine, False)):
-        columns = [table.c.device_seq, table.c.op_id]
-        if has_position:
-            columns.append(t.oplog.c.position)
-        rows = conn.execute(
-            select(*columns).where(table.c.device_id == device_id, table.c.device_seq.in_(seqs))
-        )
-        for row in rows:
-            stored.setdefault(
-                int(row.device_seq), (row.op_id, int(row.position) if has_position else None)
-            )
-    verdicts = []
-    for p in old:
-        known = stored.get(p.seq)
-        if known is not None and known[0] != p.op_id:
-            verdicts.append(
-                OpResult(
-                    op_id=p.op_id,
-                    device_seq=p.seq,
-                    status="rejected",
-                    code=REJECT_SEQ_REUSED,
-                    reason=f"device_seq {p.seq} already holds operation {known[0]}: "
-                    "this device reused a sequence number",
-                )
-            )
-        else:
-            verdicts.append(
-                OpResult(
-                    op_id=p.op_id,
-                    device_seq=p.seq,
-                    status="duplicate",
-                    position=known[1] if known else None,
-                )
-            )
-    return verdicts
-
-
-def _decision_states(
-    conn: Connection, ops: list[Operation | None]
-) -> dict[str, tuple[str, str, str | None, str | None]]:
-    """conflict id -> (target, status, decided_by, decided_actor) for the batch's decisions."""
-    ids = [op.args.conflict_id for op in ops if op is not None]
-    if not ids:
-        return {}
-    rows = conn.execute(
-        select(
-            t.conflicts.c.id,
-            t.conflicts.c.target,
-            t.conflicts.c.status,
-            t.conflicts.c.decided_by,
-            t.conflicts.c.decided_actor,
-        ).where(t.conflicts.c.id.in_(ids))
     )
-    return {r.id: (r.target, r.status, r.decided_by, r.decided_actor) for r in rows}
-
-
-def _decision_refused(
-    args: ResolveArgs,
-    states: dict[str, tuple[str, str, str | None, str | None]],
-    decided_here: set[str],
-) -> str | None:
-    """Why a decision cannot apply, or None. The first committed decision wins."""
-    known = states.get(args.conflict_id)
-    if known is None:
-        return f"there is no conflict {args.conflict_id}"
-    target, status, decided_by, actor = known
-    if target != args.on:
-        return f"conflict {args.conflict_id} is about {target}, not {args.on}"
-    if status == "decided":
-        return f"conflict {args.conflict_id} was already decided by {decided_by} ({actor})"
-    if status == "withdrawn":
-        return f"conflict {args.conflict_id} no longer stands: later operations withdrew it"
-    if args.conflict_id in decided_here:
-        return f"conflict {args.conflict_id} was already decided earlier in this batch"
-    return None
 
 
 def _sites(ops: Sequence[Operation], targets: Mapping[str, object]) -> dict[str, str]:

@@ -27,7 +27,8 @@ from sync.server.review import conflict_view
 def parse_cursor(cursor: str | None) -> int:
     if cursor is None or cursor == "":
         return 0
-    if not cursor.isdigit() or len(cursor) > 18:
+    # isascii first: str.isdigit also accepts '²' or Arabic-Indic digits, which int() refuses
+    if not (cursor.isascii() and cursor.isdigit()) or len(cursor) > 18:
         raise BadRequest(f"'{cursor[:40]}' is not a pull cursor: send back a next_cursor")
     return int(cursor)
 

@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path
 from sqlalchemy import select
 
+from assets.roles import PERMISSIONS
+from sync.errors import Unauthorized
 from sync.protocol import (
     ROLES,
     DeviceView,
@@ -14,6 +16,7 @@ from sync.protocol import (
     EnrolmentCodeRequest,
     EnrolRequest,
     EnrolResponse,
+    ErrorBody,
     Me,
     RoleView,
     SignInRequest,
@@ -22,7 +25,7 @@ from sync.protocol import (
     UserUpdate,
     UserView,
 )
-from sync.server import auth
+from sync.server import auth, throttle
 from sync.server import tables as t
 from sync.server.db import reading, writing
 from sync.server.deps import CallerDep, DeviceDep, StoreDep
@@ -30,7 +33,12 @@ from sync.server.deps import CallerDep, DeviceDep, StoreDep
 router = APIRouter(prefix="/v1")
 
 
-@router.post("/devices/enrol", response_model=EnrolResponse, tags=["devices"])
+@router.post(
+    "/devices/enrol",
+    response_model=EnrolResponse,
+    tags=["devices"],
+    responses={409: {"model": ErrorBody, "description": "that device id is enrolled and active"}},
+)
 def enrol(request: EnrolRequest, store: StoreDep) -> EnrolResponse:
     """Spend a one-time enrolment code (from an admin) on this device: returns its token."""
     with writing(store.engine) as conn:
@@ -88,18 +96,33 @@ def revoke(
         auth.revoke_device(conn, device_id, store.now_ms())
 
 
-@router.post("/auth/signin", response_model=SignInResponse, tags=["auth"])
+@router.post(
+    "/auth/signin",
+    response_model=SignInResponse,
+    tags=["auth"],
+    responses={429: {"model": ErrorBody, "description": "too many wrong PINs: retry later"}},
+)
 def sign_in(request: SignInRequest, store: StoreDep, device_id: DeviceDep) -> SignInResponse:
-    """A person signs in on this device; send the token back as X-TagTrail-Person."""
+    """A person signs in on this device; send the token back as X-TagTrail-Person.
+
+    After repeated wrong PINs the person (or this device) is refused with 429 and Retry-After
+    for a while, or until an admin unlocks."""
+    failure: Unauthorized | None = None
     with writing(store.engine) as conn:
-        token, user, expires = auth.sign_in(
-            conn,
-            device_id,
-            request.username,
-            request.pin,
-            store.now_ms(),
-            store.settings.session_hours,
-        )
+        try:
+            token, user, expires = auth.sign_in(
+                conn,
+                device_id,
+                request.username,
+                request.pin,
+                store.now_ms(),
+                store.settings.session_hours,
+                store.settings,
+            )
+        except Unauthorized as refused:
+            failure = refused  # the wrong PIN it recorded commits with this transaction
+    if failure is not None:
+        raise failure
     return SignInResponse(
         person_token=token,
         username=user.username,
@@ -152,6 +175,27 @@ def update_user(
         return auth.update_user(conn, username, request.model_dump())
 
 
+@router.post("/users/{username}/unlock", status_code=204, tags=["users"])
+def unlock_user(
+    store: StoreDep, caller: CallerDep, username: Annotated[str, Path(max_length=120)]
+) -> None:
+    """Let a person sign in again at once after too many wrong PINs (admins)."""
+    caller.require("manage_users")
+    with writing(store.engine) as conn:
+        auth.get_user(conn, username)
+        throttle.unlock(conn, "user", username, caller.user.username, store.now_ms())
+
+
+@router.post("/devices/{device_id}/unlock", status_code=204, tags=["devices"])
+def unlock_device(
+    store: StoreDep, caller: CallerDep, device_id: Annotated[str, Path(max_length=64)]
+) -> None:
+    """Let a device take sign-ins again at once after too many wrong PINs on it (admins)."""
+    caller.require("manage_users")
+    with writing(store.engine) as conn:
+        throttle.unlock(conn, "device", device_id, caller.user.username, store.now_ms())
+
+
 @router.get("/roles", response_model=list[RoleView], tags=["users"])
 def roles(caller: CallerDep) -> list[RoleView]:
-    return [RoleView(role=role, may=list(auth.PERMISSIONS[role])) for role in ROLES]  # type: ignore[arg-type]
+    return [RoleView(role=role, may=list(PERMISSIONS[role])) for role in ROLES]  # type: ignore[arg-type]

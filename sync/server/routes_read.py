@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import func, select
 
 from sync.protocol import (
+    MAX_SEQ,
     AlreadyDecidedBody,
     AssetDetail,
     AssetPage,
@@ -125,7 +126,7 @@ def conflicts(
     type: Annotated[str | None, Query(max_length=40)] = None,
     site: Annotated[str | None, Query(max_length=64)] = None,
     target: Annotated[str | None, Query(max_length=200)] = None,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
     limit: Limit = 100,
 ) -> ConflictPage:
     caller.require("read")

@@ -59,7 +59,7 @@ def _push(store: Store, caller: Caller, raw: bytes) -> Response:
     device_id, ops = parse_push_body(raw)
     if device_id != caller.device_id:
         raise Forbidden(f"this token belongs to {caller.device_id}, not {device_id}")
-    return _json(ingest.push(store, caller.device_id, ops))
+    return _json(ingest.push(store, caller.device_id, ops, caller.user))
 
 
 @router.get("/pull", response_model=PullResponse)

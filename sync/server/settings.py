@@ -39,6 +39,11 @@ class Settings:
     device_token_days: int = 365
     session_hours: int = 12
     rules: MergeRules = DEFAULT_RULES
+    # Sign-in throttling: this many wrong PINs within the window lock the person (and, counted
+    # separately, the device) out of signing in for `signin_lock_minutes`; an admin can unlock.
+    signin_max_failures: int = 5
+    signin_window_minutes: int = 15
+    signin_lock_minutes: int = 15
 
     @property
     def heads_dir(self) -> Path:

@@ -151,7 +151,35 @@ sessions = Table(
     Column("created_ms", BigInteger, nullable=False),
     Column("expires_ms", BigInteger, nullable=False),
     Column("revoked_ms", BigInteger),
+    # the device token the sign-in was made with: a re-enrolled device's old sign-ins end
+    Column("device_token_hash", String(64)),
 )
+
+# Every wrong PIN, kept (who was tried, from which device, when); the throttle counts them.
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(120), nullable=False),
+    Column("device_id", String(64), nullable=False),
+    Column("failed_ms", BigInteger, nullable=False),
+)
+Index("ix_sign_in_failures_user", sign_in_failures.c.username, sign_in_failures.c.failed_ms)
+Index("ix_sign_in_failures_device", sign_in_failures.c.device_id, sign_in_failures.c.failed_ms)
+
+# A person or a device locked out of signing in until `until_ms` (or an admin's unlock).
+lockouts = Table(
+    "lockouts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scope", String(10), nullable=False),  # "user" or "device"
+    Column("subject", String(120), nullable=False),  # the username or device_id
+    Column("locked_ms", BigInteger, nullable=False),
+    Column("until_ms", BigInteger, nullable=False),
+    Column("unlocked_ms", BigInteger),
+    Column("unlocked_by", String(120)),
+)
+Index("ix_lockouts_subject", lockouts.c.scope, lockouts.c.subject)
 
 enrolments = Table(
     "enrolments",

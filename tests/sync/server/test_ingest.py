@@ -42,15 +42,18 @@ def test_known_seq_with_other_op_id_is_refused_not_duplicate(world: World) -> No
     assert same["status"] == "duplicate"
 
 
-def test_same_op_id_at_a_new_seq_is_a_duplicate(world: World) -> None:
+def test_same_op_id_at_a_new_seq_is_rejected_as_reused(world: World) -> None:
     client, d = world.device("d1"), Device("d1")
     op = d.op("register", "asset:R-2")
     client.push([op])
     again = op.to_dict() | {"device_seq": 2}
     body = client.push_raw([again]).json()
-    assert body["results"][0]["status"] == "duplicate"
+    verdict = body["results"][0]
+    assert (verdict["status"], verdict["code"]) == ("rejected", "op_id_reused")
+    assert "already in the log" in verdict["reason"]
     assert body["acked_through"] == 2
     assert _count(world, t.oplog) == 1
+    assert _count(world, t.rejections) == 1
 
 
 def test_invalid_and_quarantined_ops_advance_the_cursor_and_are_kept(world: World) -> None:
