@@ -114,8 +114,8 @@ _DASHES = re.compile(r"-{2,}")
 
 
 def normal(text: str) -> str:
-    """A header or label as it is looked up: lower case, single spaces."""
-    return _SPACES.sub(" ", text.strip().lower())
+    """A header or label as it is looked up: lower case, '_' as a space, single spaces."""
+    return _SPACES.sub(" ", text.replace("_", " ").strip().lower())
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,10 +246,10 @@ class AssetRow:
     sources: dict[str, str] = field(default_factory=dict)  # role -> the cell as written
 
 
-def read_row(
-    number: int, cells: Sequence[str], columns: Columns, site: str | None
-) -> AssetRow:
+def read_row(number: int, cells: Sequence[str], columns: Columns, site: str | None) -> AssetRow:
     """One data row -> AssetRow; RowRefused naming the column at the first fault."""
+    if columns.format == "tagtrail":
+        cells = [from_spreadsheet(cell) for cell in cells]
     role_cells = {
         role: cells[index].strip() if index < len(cells) else ""
         for role, index in columns.roles.items()
@@ -307,7 +307,9 @@ def _details(cells: Mapping[str, str], columns: Columns) -> dict[str, object]:
         bearing = _flag(cells["data_bearing"], columns.header("data_bearing"))
     details["data_bearing"] = category in DATA_BEARING_CATEGORIES if bearing is None else bearing
     if cells.get("storage_serials"):
-        details["storage_serials"] = [s for s in re.split(r"[\s;,]+", cells["storage_serials"]) if s]
+        details["storage_serials"] = [
+            s for s in re.split(r"[\s;,]+", cells["storage_serials"]) if s
+        ]
     if cells.get("parent"):
         parent = cells["parent"]
         details["parent"] = parent if parent.startswith("asset:") else f"asset:{parent}"
@@ -392,3 +394,45 @@ def steps_for(row: AssetRow, current: AssetState | None) -> list[Step]:
 
 def problem(row: int, exc: InvalidOperation) -> RowProblem:
     return RowProblem(row, exc.field, exc.message)
+
+
+# A cell a spreadsheet would run as a formula (=, +, @, or a tab/CR first) is written with a
+# leading apostrophe, which spreadsheets show as text; reading TagTrail's template drops it.
+_FORMULA_START = ("=", "+", "@", "\t", "\r", "-")
+
+
+def spreadsheet_safe(value: str) -> str:
+    if not value.startswith(_FORMULA_START) or value == "-" or _is_number(value):
+        return value
+    return "'" + value
+
+
+def from_spreadsheet(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def template_row(state: AssetState, field_names: Sequence[str]) -> list[str]:
+    """An asset as a row of TagTrail's template (TEMPLATE_COLUMNS, then the fields named)."""
+    cells = [
+        state.key.removeprefix("asset:"),
+        state.serial or "",
+        state.make or "",
+        state.model or "",
+        state.category,
+        "yes" if state.data_bearing else "no",
+        " ".join(state.storage_serials),
+        (state.parent or "").removeprefix("asset:"),
+        state.location or "",
+        state.status,
+    ]
+    return cells + [state.fields.get(name, "") for name in field_names]

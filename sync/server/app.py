@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.errors import StoreError
-from sync.server import routes_people, routes_read, routes_reports, routes_sync
+from sync.server import routes_data, routes_people, routes_read, routes_reports, routes_sync
 from sync.server.store import Store
 
 
@@ -86,6 +86,7 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(routes_read.router)
     app.include_router(routes_people.router)
     app.include_router(routes_reports.router)
+    app.include_router(routes_data.router)
     routes_sync.document_push_body(app)
 
     @app.exception_handler(StoreError)

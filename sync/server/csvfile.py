@@ -10,6 +10,7 @@ field, or a stray quote, is refused with its line number rather than read as som
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 from collections.abc import Iterator
@@ -64,10 +65,8 @@ def decode(data: bytes) -> tuple[str, str]:
 def sniff(text: str) -> CsvText:
     sample = text[:SNIFF_CHARS]
     dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-    try:
+    with contextlib.suppress(csv.Error):  # one column, or too little to tell: excel reads it
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        pass  # one column, or too little to tell: the excel dialect reads it
     if dialect.delimiter not in sample.partition("\n")[0]:
         dialect = csv.excel  # a guess the header line does not bear out
     return CsvText(text, "", dialect.delimiter, dialect)

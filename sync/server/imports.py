@@ -9,6 +9,7 @@ all. A row that already matches the store adds nothing, so importing a file agai
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -35,6 +36,7 @@ from assets.imports import (
 from assets.merge import AssetState
 from assets.operations import SCHEMA_VERSION
 from sync.errors import BadRequest
+from sync.protocol import SignedHead
 from sync.server import tables as t
 from sync.server.csvfile import FileRefused, open_csv, rows
 from sync.server.db import reading, writing
@@ -97,7 +99,7 @@ def device_of(partition: str) -> str:
     return f"import.{partition}"
 
 
-def import_csv(  # noqa: PLR0917 - the CLI and the route pass these by name
+def import_csv(
     store: Store,
     data: bytes,
     actor: str,
@@ -219,7 +221,9 @@ def _work_out(conn: Connection, plan: _Plan, progress: Progress | None) -> _Work
         try:
             steps = steps_for(row, current)
         except RowRefused as exc:
-            column = plan.columns.header(exc.field) if exc.field in plan.columns.roles else exc.field
+            column = (
+                plan.columns.header(exc.field) if exc.field in plan.columns.roles else exc.field
+            )
             plan.problems.append(RowProblem(row.row, column, exc.message))
             continue
         if steps:
@@ -255,7 +259,7 @@ class _Written:
     operations: int
     first: int | None
     last: int | None
-    head: object = None
+    head: SignedHead | None = None
 
 
 def _write(  # noqa: PLR0917 - one caller
@@ -269,10 +273,10 @@ def _write(  # noqa: PLR0917 - one caller
 ) -> _Written:
     seq, clock = _import_clock(conn, device_id, store)
     if work.newest is not None:
-        try:
-            clock.observe(work.newest)  # so an update sorts after what the store already has
-        except ClockDriftError:
-            pass  # a device's clock far ahead: the update still applies, in that order
+        # So an update sorts after what the store has (a device clock far ahead: it still
+        # applies, in that order).
+        with contextlib.suppress(ClockDriftError):
+            clock.observe(work.newest)
     wires = []
     for row, steps in work.steps:
         for step in steps:
@@ -362,9 +366,8 @@ def _refusal(plan: _Plan) -> BadRows:
         for p in plan.problems[:MAX_PROBLEMS]
     ]
     more = len(plan.problems) - len(report.problems)
-    report.message = (
-        f"{len(plan.problems)} bad row(s): nothing was imported"
-        + (f" ({more} more not listed)" if more > 0 else "")
+    report.message = f"{len(plan.problems)} bad row(s): nothing was imported" + (
+        f" ({more} more not listed)" if more > 0 else ""
     )
     return BadRows(report.message, report=report.model_dump())
 
@@ -380,9 +383,7 @@ def _finish(plan: _Plan, work: _Work, written: _Written | None) -> ImportReport:
         report.imported = written.operations > 0
         report.first_position, report.last_position = written.first, written.last
     if report.operations == 0:
-        report.message = (
-            f"nothing to import: all {report.rows} rows already match the store"
-        )
+        report.message = f"nothing to import: all {report.rows} rows already match the store"
     elif written is None:
         report.message = (
             f"dry run: would add {report.new} and update {report.updated} assets "

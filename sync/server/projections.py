@@ -45,6 +45,7 @@ from assets.operations import (
     parse_operation,
 )
 from sync.server import tables as t
+from sync.server.asset_fields import save_fields
 from sync.server.bulk import insert_rows, update_rows
 from sync.server.chain import canonical_json
 
@@ -360,6 +361,7 @@ def save_targets(
     _write(conn, t.assets, asset_inserts, asset_updates)
     _write(conn, t.pallets, pallet_inserts, pallet_updates)
     _write(conn, t.location_tags, tag_inserts, tag_updates)
+    save_fields(conn, {key: target.state for key, target in targets.items()}, batch_ops)
     if conflict_rows:
         _save_conflicts(conn, conflict_rows, batch_ops, targets, positions)
     _save_locations(conn, batch_ops, positions)

@@ -1,0 +1,69 @@
+"""The search index of assets' custom fields (table `asset_fields`), kept in step with the fold.
+
+Only a register or describe sets an asset's fields, so only the assets a batch registers or
+describes are rewritten. Search is a prefix of the case-folded value, optionally in one named
+field, read through an index: its cost is the index walk plus the rows it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, select
+
+from assets.custom_fields import search_text
+from assets.merge import AssetState
+from assets.operations import Operation
+from sync.server import tables as t
+from sync.server.bulk import insert_rows
+
+_SETS_FIELDS = frozenset({"register", "describe"})
+_TOP = "\U0010ffff"  # sorts after every character: the end of a prefix's range
+
+
+def save_fields(conn: Connection, states: Mapping[str, object], ops: Sequence[Operation]) -> None:
+    """Rewrite the index rows of each asset the batch registered or described."""
+    keys = sorted({op.target for op in ops if op.kind in _SETS_FIELDS})
+    if not keys:
+        return
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        conn.execute(delete(t.asset_fields).where(t.asset_fields.c.asset_key.in_(chunk)))
+    rows: list[dict[str, Any]] = []
+    for key in keys:
+        state = states.get(key)
+        if isinstance(state, AssetState):
+            rows.extend(
+                {"asset_key": key, "name": name, "folded": search_text(value)}
+                for name, value in sorted(state.fields.items())
+            )
+    insert_rows(conn, t.asset_fields, rows)
+
+
+def find(
+    conn: Connection, value: str, name: str | None = None, limit: int = 100
+) -> tuple[list[str], bool]:
+    """Asset keys whose field (any, or `name`) starts with `value`, case-insensitive, in index
+    order; and whether there are more."""
+    folded = search_text(value.strip())
+    c = t.asset_fields.c
+    if conn.dialect.name == "postgresql":
+        match = c.folded.startswith(folded, autoescape=True)
+    else:
+        match = (c.folded >= folded) & (c.folded < folded + _TOP)
+    query = select(c.asset_key).where(match)
+    if name:
+        query = query.where(c.name == name.strip()).order_by(c.name, c.folded, c.asset_key)
+    else:
+        query = query.order_by(c.folded, c.asset_key)
+    found = list(conn.execute(query.limit(limit + 1)).scalars())
+    unique = list(dict.fromkeys(found))  # an asset matching in two fields appears once
+    return unique[:limit], len(found) > limit
+
+
+def names(conn: Connection) -> list[tuple[str, int]]:
+    """Every custom field name in use, with how many assets have it."""
+    c = t.asset_fields.c
+    rows = conn.execute(select(c.name, func.count()).group_by(c.name).order_by(c.name))
+    return [(str(r[0]), int(r[1])) for r in rows]
