@@ -27,6 +27,7 @@ BENCHES: dict[str, str] = {
     "scan": "app.commands.bench_scan:bench_scan",
     "ingest": "app.commands.bench_ingest:bench_ingest",
     "device": "app.commands.bench_device:bench_device",
+    "import": "app.commands.bench_import:bench_import",
 }
 
 
@@ -41,6 +42,7 @@ SUMMARIES: dict[str, str] = {
     "scan": "Decoding: TagTrail pipeline vs raw pyzbar and zxing-cpp.",
     "ingest": "Central store ingest rate over HTTP on loopback.",
     "device": "Device side: scan-to-outbox latency, backlog push and pull.",
+    "import": "CSV import of a 100,000-row Snipe-IT export, again, and an export.",
 }
 
 

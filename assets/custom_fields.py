@@ -7,6 +7,7 @@ surrogate or an over-long value is refused, naming the field.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from assets.errors import InvalidOperation
@@ -14,11 +15,12 @@ from assets.errors import InvalidOperation
 MAX_FIELDS = 100
 MAX_NAME = 80
 MAX_VALUE = 2000
-_ALLOWED_CONTROLS = {"\n", "\t"}
+_ALLOWED_CONTROLS = str.maketrans("", "", "\n\t")  # deleted before the printable check
 
 Fields = tuple[tuple[str, str], ...]  # sorted (name, value) pairs: hashable, order-free
 
 
+@functools.lru_cache(maxsize=4096)  # every row of a file repeats the same names
 def field_name(raw: str, where: str) -> str:
     name = raw.strip()
     if not name:
@@ -35,7 +37,7 @@ def field_value(raw: str, where: str) -> str:
     value = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(value) > MAX_VALUE:
         raise InvalidOperation(where, f"is longer than {MAX_VALUE} characters")
-    if not all(ch.isprintable() or ch in _ALLOWED_CONTROLS for ch in value):
+    if not value.isprintable() and not value.translate(_ALLOWED_CONTROLS).isprintable():
         raise InvalidOperation(where, "contains control characters (NUL, escape ...): retype it")
     return value
 

@@ -6,9 +6,10 @@ Pure functions over plain values; reading the file and writing the log happen in
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assets.catalogue import CATEGORIES, DATA_BEARING_CATEGORIES
@@ -175,6 +176,7 @@ def map_columns(header: Sequence[str], fmt: str) -> Columns:
     return Columns(fmt, roles, fields, tuple(headers))
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats the same few values
 def map_status(raw: str, fmt: str) -> str:
     """A status cell -> TagTrail status; RowRefused naming what is known when it is not."""
     text = normal(raw)
@@ -190,6 +192,7 @@ def map_status(raw: str, fmt: str) -> str:
     raise RowRefused("status", f"'{raw[:60]}' is not a TagTrail status ({', '.join(STATUSES)})")
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats the same few values
 def map_category(raw: str, fmt: str) -> str:
     text = normal(raw)
     for value in CATEGORIES:
@@ -200,6 +203,7 @@ def map_category(raw: str, fmt: str) -> str:
     return next((cat for word, cat in CATEGORY_WORDS if word in text), "other")
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats the same few values
 def map_location(raw: str, site: str | None) -> str:
     """A location cell -> a TagTrail path. A path already under `site` (or any path when no
     site is given) is taken as it is; a Snipe-IT location name goes under the site as one
@@ -241,6 +245,7 @@ class AssetRow:
     row: int
     key: str
     details: dict[str, object]  # register / describe arguments, wire form
+    parsed: RegisterArgs  # the same, as the log will read them
     location: str | None
     status: str | None
     sources: dict[str, str] = field(default_factory=dict)  # role -> the cell as written
@@ -264,18 +269,23 @@ def read_row(number: int, cells: Sequence[str], columns: Columns, site: str | No
     except InvalidOperation as exc:
         raise RowRefused(columns.header("tag"), exc.message) from exc
     details = _details(role_cells, columns)
+    parsed = _check_details(details, columns)
     fields = {
         name: cells[index] if index < len(cells) else "" for index, name in columns.fields.items()
     }
-    details["fields"] = fields
-    _check_details(details, columns)
+    try:
+        pairs = parse_fields(fields)
+    except InvalidOperation as exc:
+        raise RowRefused(exc.field.removeprefix("fields."), exc.message) from exc
+    details["fields"] = dict(pairs)
+    parsed = replace(parsed, fields=pairs)
     location = None
     if role_cells.get("location"):
         location = _in_column(columns, "location", map_location, role_cells["location"], site)
     status = None
     if role_cells.get("status"):
         status = _in_column(columns, "status", map_status, role_cells["status"], columns.format)
-    return AssetRow(number, key, details, location, status, role_cells)
+    return AssetRow(number, key, details, parsed, location, status, role_cells)
 
 
 def _check_cell(text: str, column: str) -> None:
@@ -327,18 +337,16 @@ _ARG_ROLES = {
 }
 
 
-def _check_details(details: dict[str, object], columns: Columns) -> None:
+def _check_details(details: dict[str, object], columns: Columns) -> RegisterArgs:
     """Parse the arguments as the log will; name the file's column when they are refused."""
     try:
-        KINDS["register"].parse_args(details)
+        parsed: RegisterArgs = KINDS["register"].parse_args(details)
     except InvalidOperation as exc:
-        name = exc.field.removeprefix("args.")
-        head, _, rest = name.partition(".")
-        if head == "fields" and rest:
-            raise RowRefused(rest, exc.message) from exc
+        head = exc.field.removeprefix("args.").partition(".")[0]
         role = _ARG_ROLES.get(head)
         column = columns.header(role) if role in columns.roles else head
         raise RowRefused(column, exc.message) from exc
+    return parsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,14 +375,12 @@ def described(state: AssetState) -> RegisterArgs:
 def steps_for(row: AssetRow, current: AssetState | None) -> list[Step]:
     """The operations that make the store say what the row says; [] when it already does."""
     steps: list[Step] = []
-    details = dict(row.details)
-    details["fields"] = dict(parse_fields(details.get("fields")))
     if current is None or not current.registered:
-        steps.append(Step("register", details))
+        steps.append(Step("register", row.details))
         status, location = INITIAL_STATUS, None
     else:
-        if KINDS["describe"].parse_args(details) != described(current):
-            steps.append(Step("describe", details))
+        if row.parsed != described(current):
+            steps.append(Step("describe", row.details))
         status, location = current.status, current.location
     if row.location is not None and row.location != location:
         steps.append(Step("observe", {"location": row.location}))

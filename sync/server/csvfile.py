@@ -79,8 +79,9 @@ def open_csv(data: bytes) -> CsvText:
 
 
 def rows(source: CsvText) -> Iterator[tuple[int, list[str]]]:
-    """(line number where the row starts, cells) for each row, the header first. Blank lines
-    are skipped. FileRefused at the first line the csv module cannot read."""
+    """(row number as a spreadsheet shows it, cells) for each row, the header being row 1.
+    Blank rows are skipped (but counted, as a spreadsheet counts them). FileRefused at the
+    first row the csv module cannot read."""
     reader = csv.reader(
         io.StringIO(source.text, newline=""),
         delimiter=source.delimiter,
@@ -89,18 +90,20 @@ def rows(source: CsvText) -> Iterator[tuple[int, list[str]]]:
         skipinitialspace=bool(source.dialect.skipinitialspace),
         strict=True,
     )
-    start = 1
+    number, line = 0, 1
     while True:
+        number += 1
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
             raise FileRefused(
-                f"line {reader.line_num}: {exc} — the file may be cut short inside a quoted "
-                "value, or hold a stray quote; export it again",
-                line=reader.line_num,
+                f"row {number} (line {line}): {exc} — the file may be cut short inside a "
+                "quoted value, or hold a stray quote; export it again",
+                row=number,
+                line=line,
             ) from exc
         if any(cell.strip() for cell in cells):
-            yield start, cells
-        start = reader.line_num + 1
+            yield number, cells
+        line = reader.line_num + 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import orjson
@@ -47,6 +47,7 @@ from sync.server.store import Store
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 CHUNK_OPS = 2000  # operations per ingest call inside the one import transaction
 MAX_PROBLEMS = 1000
+IMPORT_CACHE_KB = 256 * 1024
 
 
 class MappingRow(BaseModel):
@@ -121,7 +122,7 @@ def import_csv(
             raise _refusal(plan)
         return _finish(plan, work, None)
     device_id = device_of(store.settings.partition)
-    with writing(store.engine) as conn:
+    with writing(store.engine) as conn, _roomy_cache(conn):
         work = _work_out(conn, plan, progress)
         if plan.problems:
             raise _refusal(plan)
@@ -129,6 +130,21 @@ def import_csv(
     if written.head is not None:
         write_head_file(store.settings.heads_dir, store.store_id, written.head)
     return _finish(plan, work, written)
+
+
+@contextlib.contextmanager
+def _roomy_cache(conn: Connection) -> Iterator[None]:
+    """SQLite: a page cache big enough for a whole import's transaction while it runs. With
+    the default 2 MB the cache spills to the WAL over and over, and a 100,000-row import
+    takes twice as long."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default, for the pool
 
 
 def read_file(data: bytes, fmt: str, site: str | None, progress: Progress | None) -> _Plan:
@@ -176,12 +192,14 @@ def read_file(data: bytes, fmt: str, site: str | None, progress: Progress | None
 def _read_one(
     plan: _Plan, number: int, cells: list[str], site: str | None, seen: dict[str, int]
 ) -> None:
-    if len(cells) > len(plan.columns.headers):
+    width = len(plan.columns.headers)
+    if len(cells) != width:
+        # A short last row is what a file cut off between quotes looks like.
         plan.problems.append(
             RowProblem(
                 number,
-                f"column {len(plan.columns.headers) + 1}",
-                f"the row has {len(cells)} cells, the header {len(plan.columns.headers)}",
+                f"column {min(len(cells), width) + 1}",
+                f"the row has {len(cells)} cells, the header {width}: a cut or edited file?",
             )
         )
         return
