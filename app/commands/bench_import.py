@@ -22,10 +22,26 @@ from sync.server.imports import import_csv
 from sync.server.settings import Settings
 from sync.server.store import Store
 
-HEADER = (
-    "ID,Company,Name,Asset Tag,Serial,Model,Model Number,Manufacturer,Category,Location,"
-    "Status,Purchase Date,Purchase Cost,Checked Out To,Notes,EOL date,Cost Centre,Warranty"
-).split(",")
+HEADER = [
+    "ID",
+    "Company",
+    "Name",
+    "Asset Tag",
+    "Serial",
+    "Model",
+    "Model Number",
+    "Manufacturer",
+    "Category",
+    "Location",
+    "Status",
+    "Purchase Date",
+    "Purchase Cost",
+    "Checked Out To",
+    "Notes",
+    "EOL date",
+    "Cost Centre",
+    "Warranty",
+]
 MODELS = (
     ("Lenovo", "ThinkPad T14", "20W0", "Laptops"),
     ("Dell", "Latitude 5440", "P137G", "Laptops"),
@@ -71,7 +87,7 @@ def snipe_it_file(rows: int, seed: int = 12) -> bytes:
                 f"20{rng.randint(18, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
                 f"{rng.randint(200, 3000)}.00",
                 f"user{n % 5000}" if status == "Deployed" else "",
-                "bought in bulk, \"refresh\" batch" if n % 7 == 0 else "",
+                'bought in bulk, "refresh" batch' if n % 7 == 0 else "",
                 f"20{rng.randint(26, 30)}-12-31",
                 f"CC-{n % 40:03d}",
                 f"{rng.choice((12, 24, 36))} months",

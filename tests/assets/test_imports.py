@@ -114,7 +114,11 @@ def test_a_row_reads_into_register_arguments() -> None:
     assert row.key == "asset:A-1"
     assert row.location == "HQ/ROOM-1" and row.status == "deployed"
     assert row.details["category"] == "laptop" and row.details["data_bearing"] is True
-    assert row.details["fields"] == {"Company": "Acme", "Purchase Cost": "900", "notes": "two\nlines"}
+    assert row.details["fields"] == {
+        "Company": "Acme",
+        "Purchase Cost": "900",
+        "notes": "two\nlines",
+    }
 
 
 @pytest.mark.parametrize(

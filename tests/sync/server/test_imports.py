@@ -170,9 +170,10 @@ def test_a_file_with_bad_rows_changes_nothing(world: World) -> None:
     bad.append([*ROWS[1][:4], "S" * 100_000, *ROWS[1][5:]])  # a huge serial
     with pytest.raises(BadRows) as info:
         do_import(store, snipe_file(bad))
-    problems = {(p["row"], p["column"]) for p in info.value.extra["report"]["problems"]}
+    report: Any = info.value.extra["report"]
+    problems = {(p["row"], p["column"]) for p in report["problems"]}
     assert problems == {(3, "Status"), (4, "Notes"), (5, "Asset Tag"), (6, "Serial")}
-    messages = " ".join(p["message"] for p in info.value.extra["report"]["problems"])
+    messages = " ".join(p["message"] for p in report["problems"])
     assert "status table" in messages and "control characters" in messages
     assert "on row 2 already" in messages and "longer than 2000" in messages
     assert counts(store) == before  # nothing written, not even the good rows
