@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, Select, delete, func, select
 
 from assets.custom_fields import search_text
 from assets.merge import AssetState
@@ -46,9 +46,18 @@ def find(
 ) -> tuple[list[str], bool]:
     """Asset keys whose field (any, or `name`) starts with `value`, case-insensitive, in index
     order; and whether there are more."""
+    query = search_query(conn.dialect.name, value, name, limit + 1)
+    found = [str(key) for key in conn.execute(query).scalars()]
+    unique = list(dict.fromkeys(found))  # an asset matching in two fields appears once
+    return unique[:limit], len(found) > limit
+
+
+def search_query(dialect: str, value: str, name: str | None, limit: int) -> Select[Any]:
+    """The search as one statement. SQLite compares a range (its LIKE ignores case and so
+    cannot use a plain index); PostgreSQL's LIKE prefix uses the text_pattern_ops index."""
     folded = search_text(value.strip())
     c = t.asset_fields.c
-    if conn.dialect.name == "postgresql":
+    if dialect == "postgresql":
         match = c.folded.startswith(folded, autoescape=True)
     else:
         match = (c.folded >= folded) & (c.folded < folded + _TOP)
@@ -57,9 +66,7 @@ def find(
         query = query.where(c.name == name.strip()).order_by(c.name, c.folded, c.asset_key)
     else:
         query = query.order_by(c.folded, c.asset_key)
-    found = list(conn.execute(query.limit(limit + 1)).scalars())
-    unique = list(dict.fromkeys(found))  # an asset matching in two fields appears once
-    return unique[:limit], len(found) > limit
+    return query.limit(limit)
 
 
 def names(conn: Connection) -> list[tuple[str, int]]:

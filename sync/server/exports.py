@@ -84,16 +84,44 @@ def _assets(conn: Connection, site: str | None) -> Iterator[list[str]]:
 
 
 def _log(conn: Connection, kinds: Iterable[str], site: str | None) -> Iterator[Any]:
+    """Log entries of `kinds`: all in log order; with a site, the chain of each asset and
+    pallet that is at the site now, target by target (an import's register has no site of
+    its own yet, so the entry's own site would leave it out)."""
+    kinds = tuple(kinds)
+    if site:
+        yield from _chains(conn, kinds, site.upper())
+        return
     after = 0
     while True:
         query = select(t.oplog).where(t.oplog.c.position > after, t.oplog.c.kind.in_(kinds))
-        if site:
-            query = query.where(t.oplog.c.site == site.upper())
         page = list(conn.execute(query.order_by(t.oplog.c.position).limit(PAGE)))
         yield from page
         if len(page) < PAGE:
             return
         after = page[-1].position
+
+
+def _chains(conn: Connection, kinds: tuple[str, ...], site: str) -> Iterator[Any]:
+    for table in (t.assets, t.pallets):
+        after = ""
+        while True:
+            keys = list(
+                conn.execute(
+                    select(table.c.key)
+                    .where(table.c.key > after, table.c.site == site)
+                    .order_by(table.c.key)
+                    .limit(PAGE)
+                ).scalars()
+            )
+            if keys:
+                yield from conn.execute(
+                    select(t.oplog)
+                    .where(t.oplog.c.fold_a.in_(keys), t.oplog.c.kind.in_(kinds))
+                    .order_by(t.oplog.c.fold_a, t.oplog.c.position)
+                )
+            if len(keys) < PAGE:
+                break
+            after = keys[-1]
 
 
 def _custody(conn: Connection, site: str | None) -> Iterator[list[str]]:

@@ -363,3 +363,73 @@ def test_custom_field_search(world: World) -> None:
     assert names["Company"] == 3 and names["Checked Out To"] == 1
     huge = admin.get("/v1/asset-fields", value="x" * 201)
     assert huge.status_code == 422
+
+
+@pytest.mark.parametrize("by_name", [True, False])
+def test_field_search_walks_an_index(world: World, by_name: bool) -> None:
+    from sync.server.asset_fields import search_query
+    from sync.server.bulk import insert_rows
+
+    store = world.store
+    rows = [
+        {"asset_key": f"asset:A-{n:05d}", "name": name, "folded": f"{name.lower()}-{n}"}
+        for n in range(3000)
+        for name in ("Company", "Cost Centre")
+    ]
+    with store.engine.begin() as conn:
+        insert_rows(conn, t.asset_fields, rows)
+        conn.exec_driver_sql("ANALYZE")
+    dialect = store.engine.dialect
+    query = search_query(dialect.name, "cost centre-12", "Cost Centre" if by_name else None, 50)
+    with store.engine.connect() as conn:
+        found = list(conn.execute(query).scalars())
+        # 12, 120-129, 1200-1299 match: the first 50 in index order
+        assert found[:3] == ["asset:A-00012", "asset:A-00120", "asset:A-01200"]
+        assert len(found) == 50
+        sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        prefix = "EXPLAIN QUERY PLAN " if dialect.name == "sqlite" else "EXPLAIN "
+        plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(prefix + sql))
+    assert "ix_asset_fields_" in plan, plan
+    assert "SCAN asset_fields" not in plan and "Seq Scan" not in plan, plan
+
+
+def test_command_line_import_and_export(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from app.commands.server import server
+
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    base = ["--db", db, "--key-file", str(tmp_path / "k" / "signing.key")]
+    source = tmp_path / "snipe.csv"
+    source.write_bytes(snipe_file(encoding="cp1252"))
+    runner = CliRunner()
+    r = runner.invoke(server, [*base, "import", str(source)])
+    assert r.exit_code == 1 and "give --site" in r.output and "nothing was imported" in r.output
+    r = runner.invoke(server, [*base, "import", str(source), "--site", "HQ", "--dry-run"])
+    assert r.exit_code == 0 and "dry run: would add 3" in r.output, r.output
+    r = runner.invoke(server, [*base, "import", str(source), "--site", "HQ"])
+    assert r.exit_code == 0, r.output
+    assert "How values map" in r.output and "HQ/MAIN-OFFICE-ROOM-101" in r.output
+    assert "imported: 3 new" in r.output
+    r = runner.invoke(server, [*base, "import", str(source), "--site", "HQ"])
+    assert r.exit_code == 0 and "nothing to import" in r.output
+    out = tmp_path / "assets.csv"
+    r = runner.invoke(server, [*base, "export", "assets", "-o", str(out)])
+    assert r.exit_code == 0 and "3 rows" in r.output
+    r = runner.invoke(server, [*base, "import", str(out)])
+    assert r.exit_code == 0 and "nothing to import" in r.output, r.output
+    r = runner.invoke(server, [*base, "export", "custody", "--site", "HQ"])
+    assert r.exit_code == 0 and r.output.startswith("position,recorded_at,kind")
+    assert r.output.count("observe") == 3 and r.output.count("register") == 3
+    r = runner.invoke(server, [*base, "verify"])
+    assert r.exit_code == 0 and "intact" in r.output
+
+
+def test_bench_import_runs(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from app.cli import main
+
+    r = CliRunner().invoke(main, ["bench", "import", "--rows", "300"])
+    assert r.exit_code == 0, r.output
+    assert "first import" in r.output and "nothing to import: all 300 rows" in r.output
