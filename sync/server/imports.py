@@ -34,13 +34,13 @@ from assets.imports import (
     steps_for,
 )
 from assets.merge import AssetState
-from assets.operations import SCHEMA_VERSION
 from sync.errors import BadRequest
 from sync.protocol import SignedHead
 from sync.server import tables as t
+from sync.server.chain import canonical_json
 from sync.server.csvfile import FileRefused, open_csv, rows
 from sync.server.db import reading, writing
-from sync.server.ingest import Prepared, ingest, prepare
+from sync.server.ingest import Prepared, ingest
 from sync.server.signing import write_head_file
 from sync.server.store import Store
 
@@ -295,18 +295,25 @@ def _write(  # noqa: PLR0917 - one caller
         # applies, in that order).
         with contextlib.suppress(ClockDriftError):
             clock.observe(work.newest)
-    wires = []
+    batch: list[Prepared] = []
+    written = _Written(sum(len(steps) for _, steps in work.steps), None, None)
+    done = 0
     for row, steps in work.steps:
         for step in steps:
-            wires.append(_wire(device_id, seq, clock.tick(), actor, row.key, step))
+            op = step.operation(str(uuid.uuid4()), device_id, seq, clock.tick(), actor, row.key)
+            wire = op.to_dict()
+            batch.append(Prepared(wire, op.op_id, seq, op, None, canonical_json(wire)))
             seq += 1
-    written = _Written(len(wires), None, None)
-    total = len(wires)
-    for start in range(0, total, CHUNK_OPS):
-        batch = prepare(wires[start : start + CHUNK_OPS])
+        if len(batch) >= CHUNK_OPS:
+            _ingest_chunk(conn, store, device_id, batch, {actor: role}, written)
+            done += len(batch)
+            batch = []
+            if progress:
+                progress("writing", done, written.operations)
+    if batch:
         _ingest_chunk(conn, store, device_id, batch, {actor: role}, written)
         if progress:
-            progress("writing", min(start + CHUNK_OPS, total), total)
+            progress("writing", written.operations, written.operations)
     conn.execute(
         update(t.devices).where(t.devices.c.device_id == device_id).values(last_hlc=str(clock.last))
     )
@@ -334,23 +341,6 @@ def _ingest_chunk(  # noqa: PLR0917 - one caller
         written.last = result.position
     if head is not None:
         written.head = head
-
-
-def _wire(  # noqa: PLR0917 - one caller
-    device_id: str, seq: int, hlc: Stamp, actor: str, key: str, step: Step
-) -> dict[str, object]:
-    return {
-        "op_id": str(uuid.uuid4()),
-        "device_id": device_id,
-        "device_seq": seq,
-        "hlc": str(hlc),
-        "actor": actor,
-        "kind": step.kind,
-        "target": key,
-        "args": step.args,
-        "expects": step.expects,
-        "schema": SCHEMA_VERSION,
-    }
 
 
 def _import_clock(conn: Connection, device_id: str, store: Store) -> tuple[int, HybridClock]:
