@@ -84,7 +84,7 @@ def _print_report(console: Console, report: ImportReport) -> None:
     )
     if report.mapping:
         table = Table("column", "in the file", "in TagTrail", "rows", title="How values map")
-        for m in report.mapping[:200]:
+        for m in report.mapping:
             table.add_row(m.column, m.source, m.value, str(m.rows))
         console.print(table)
     if report.fields:

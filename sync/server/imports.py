@@ -47,6 +47,7 @@ from sync.server.store import Store
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 CHUNK_OPS = 2000  # operations per ingest call inside the one import transaction
 MAX_PROBLEMS = 1000
+MAX_MAPPING = 200  # rows of each column's mapping table in a report
 IMPORT_CACHE_KB = 256 * 1024
 
 
@@ -417,7 +418,15 @@ def _mapping(plan: _Plan) -> list[MappingRow]:
             counts["status", row.sources.get("status", ""), row.status] += 1
         if row.sources.get("category"):
             counts["category", row.sources["category"], str(row.details["category"])] += 1
-    return [
-        MappingRow(column=column, source=source, value=value, rows=n)
-        for (column, source, value), n in sorted(counts.items())
-    ]
+    shown: list[MappingRow] = []
+    for wanted in ("location", "status", "category"):
+        # The most common first, at most MAX_MAPPING of each: a table a person can read.
+        entries = sorted(
+            ((n, key) for key, n in counts.items() if key[0] == wanted),
+            key=lambda item: (-item[0], item[1]),
+        )[:MAX_MAPPING]
+        shown += [
+            MappingRow(column=column, source=source, value=value, rows=n)
+            for n, (column, source, value) in entries
+        ]
+    return shown
