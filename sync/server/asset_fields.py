@@ -19,6 +19,7 @@ from sync.server import tables as t
 from sync.server.bulk import insert_rows
 
 _SETS_FIELDS = frozenset({"register", "describe"})
+COPY_FROM = 1000  # rows from which PostgreSQL gets them by COPY
 _TOP = "\U0010ffff"  # sorts after every character: the end of a prefix's range
 
 
@@ -38,7 +39,22 @@ def save_fields(conn: Connection, states: Mapping[str, object], ops: Sequence[Op
                 {"asset_key": key, "name": name, "folded": search_text(value)}
                 for name, value in sorted(state.fields.items())
             )
-    insert_rows(conn, t.asset_fields, rows)
+    if conn.dialect.name == "postgresql" and len(rows) > COPY_FROM:
+        _copy(conn, rows)
+    else:
+        insert_rows(conn, t.asset_fields, rows)
+
+
+def _copy(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL's COPY, on the transaction's own connection: an import's ten fields per
+    asset are a million rows, which multi-row INSERTs take several times longer to write."""
+    raw: Any = conn.connection.dbapi_connection
+    with (
+        raw.cursor() as cursor,
+        cursor.copy("COPY asset_fields (asset_key, name, folded) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row((row["asset_key"], row["name"], row["folded"]))
 
 
 def find(
