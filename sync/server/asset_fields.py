@@ -7,7 +7,7 @@ field, read through an index: its cost is the index walk plus the rows it return
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Select, delete, func, select
@@ -23,13 +23,20 @@ COPY_FROM = 1000  # rows from which PostgreSQL gets them by COPY
 _TOP = "\U0010ffff"  # sorts after every character: the end of a prefix's range
 
 
-def save_fields(conn: Connection, states: Mapping[str, object], ops: Sequence[Operation]) -> None:
-    """Rewrite the index rows of each asset the batch registered or described."""
+def save_fields(
+    conn: Connection,
+    states: Mapping[str, object],
+    ops: Sequence[Operation],
+    existing: Collection[str],
+) -> None:
+    """Rewrite the index rows of each asset the batch registered or described (`existing`:
+    the keys that had a projection row before the batch; only they can have index rows)."""
     keys = sorted({op.target for op in ops if op.kind in _SETS_FIELDS})
     if not keys:
         return
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
+    stale = [key for key in keys if key in existing]
+    for start in range(0, len(stale), 500):
+        chunk = stale[start : start + 500]
         conn.execute(delete(t.asset_fields).where(t.asset_fields.c.asset_key.in_(chunk)))
     rows: list[dict[str, Any]] = []
     for key in keys:

@@ -45,7 +45,7 @@ from sync.server.signing import write_head_file
 from sync.server.store import Store
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-CHUNK_OPS = 2000  # operations per ingest call inside the one import transaction
+CHUNK_OPS = 5000  # operations per ingest call inside the one import transaction
 MAX_PROBLEMS = 1000
 MAX_MAPPING = 200  # rows of each column's mapping table in a report
 IMPORT_CACHE_KB = 256 * 1024

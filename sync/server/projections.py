@@ -361,7 +361,8 @@ def save_targets(
     _write(conn, t.assets, asset_inserts, asset_updates)
     _write(conn, t.pallets, pallet_inserts, pallet_updates)
     _write(conn, t.location_tags, tag_inserts, tag_updates)
-    save_fields(conn, {key: target.state for key, target in targets.items()}, batch_ops)
+    states = {key: target.state for key, target in targets.items()}
+    save_fields(conn, states, batch_ops, {key for key, tg in targets.items() if tg.existed})
     if conflict_rows:
         _save_conflicts(conn, conflict_rows, batch_ops, targets, positions)
     _save_locations(conn, batch_ops, positions)
