@@ -457,3 +457,20 @@ def test_imported_operations_read_back_as_written(world: World) -> None:
             assert op.wire_args == parse_operation(op.to_dict()).wire_args
         assert live(conn) == rebuild(conn, store.settings.rules)
     assert "Notes" not in state(store, "ACME-0003")["fields"]
+
+
+def test_fields_pushed_by_a_device_are_indexed_too(world: World) -> None:
+    from tests.assets.factory import Device
+
+    device = world.device("tablet-9")
+    d = Device("tablet-9")
+    key = "asset:TA-77"
+    first = device.push([d.op("register", key, {"category": "laptop", "fields": {"PO": "PO-1"}})])
+    assert first["results"][0]["status"] == "applied", first
+    assert [a["key"] for a in device.get("/v1/asset-fields", value="po-1").json()["items"]] == [key]
+    later = device.push([d.op("describe", key, {"category": "laptop", "fields": {"PO": "PO-2"}})])
+    assert later["results"][0]["status"] == "applied", later
+    assert device.get("/v1/asset-fields", value="po-1").json()["items"] == []
+    found = device.get("/v1/asset-fields", value="PO-2", name="PO").json()["items"]
+    assert [a["state"]["fields"] for a in found] == [{"PO": "PO-2"}]
+    assert counts(world.store)["fields"] == 1
