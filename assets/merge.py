@@ -65,6 +65,7 @@ class AssetState:
     data_bearing: bool = False
     storage_serials: tuple[str, ...] = ()
     parent: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)  # custom fields, name -> text
     status: str = INITIAL_STATUS
     status_op: str | None = None
     location: str | None = None
@@ -87,6 +88,7 @@ class AssetState:
     def to_dict(self) -> dict[str, object]:
         data = {k: getattr(self, k) for k in self.__dataclass_fields__}
         data["storage_serials"] = list(self.storage_serials)
+        data["fields"] = dict(sorted(self.fields.items()))
         data["sightings"] = {site: list(v) for site, v in sorted(self.sightings.items())}
         data["sanitized"] = {s: list(v) for s, v in sorted(self.sanitized.items())}
         return data
@@ -95,6 +97,7 @@ class AssetState:
     def from_dict(cls, data: Mapping[str, Any]) -> AssetState:
         values = dict(data)
         values["storage_serials"] = tuple(values.get("storage_serials") or ())
+        values["fields"] = {str(k): str(v) for k, v in (values.get("fields") or {}).items()}
         sightings = values.get("sightings") or {}
         values["sightings"] = {k: (int(v[0]), str(v[1])) for k, v in sightings.items()}
         sanitized = values.get("sanitized") or {}
@@ -250,17 +253,7 @@ class AssetFold(_Fold[AssetState]):
         s = self.state
         if not s.registered:
             s.registered, s.register_op = True, op.op_id
-            s.serial, s.make, s.model, s.category = (
-                args.serial,
-                args.make,
-                args.model,
-                args.category,
-            )
-            s.data_bearing, s.storage_serials, s.parent = (
-                args.data_bearing,
-                args.storage_serials,
-                args.parent,
-            )
+            self._take_details(args)
             return
         first = self._first_claim()
         if first.same_asset(args):
@@ -271,6 +264,23 @@ class AssetFold(_Fold[AssetState]):
             "tag_claimed_twice",
             (Side(s.register_op or "", first.serial), Side(op.op_id, args.serial)),
         )
+
+    def _take_details(self, args: RegisterArgs) -> None:
+        s = self.state
+        s.serial, s.make, s.model, s.category = args.serial, args.make, args.model, args.category
+        s.data_bearing, s.storage_serials, s.parent = (
+            args.data_bearing,
+            args.storage_serials,
+            args.parent,
+        )
+        s.fields = dict(args.fields)
+
+    def _describe(self, op: Operation) -> None:
+        # New details replace the old ones whole: in fold order the latest description wins.
+        if not self.state.registered:
+            self.no_effect(op, "the asset is not registered: register it before describing it")
+            return
+        self._take_details(op.args)
 
     def _first_claim(self) -> RegisterArgs:
         # Rebuilt from state rather than kept aside, so a fold resumed from a snapshot agrees.

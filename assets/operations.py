@@ -15,6 +15,7 @@ from typing import Any
 from assets import fields as f
 from assets.catalogue import CATEGORIES
 from assets.custody import parse_holder
+from assets.custom_fields import Fields, parse_fields
 from assets.disposition import COMMODITIES, OUTCOMES, SANITIZATION_METHODS
 from assets.errors import AssetsError, InvalidOperation, UnknownKind, UnsupportedSchema
 from assets.grades import Grade, parse_grade
@@ -71,6 +72,7 @@ class RegisterArgs:
     data_bearing: bool = False
     storage_serials: tuple[str, ...] = ()
     parent: str | None = None
+    fields: Fields = ()  # custom fields (an import's columns TagTrail has no place for)
 
     def same_asset(self, other: RegisterArgs) -> bool:
         """Two claims of a tag describe the same device when serials (or else models) agree."""
@@ -211,6 +213,7 @@ def _register(a: Mapping[str, object]) -> RegisterArgs:
         data_bearing=f.flag(a, "data_bearing"),
         storage_serials=f.text_list(a, "storage_serials", max_items=64),
         parent=None if parent is None else parse_key(parent, "args.parent", "asset"),
+        fields=parse_fields(a.get("fields"), "args.fields"),
     )
 
 
@@ -352,7 +355,14 @@ KINDS: dict[str, KindSpec] = {
         "Register",
         ("asset", "location"),
         _register,
-        _names("serial make model category data_bearing storage_serials parent"),
+        _names("serial make model category data_bearing storage_serials parent fields"),
+    ),
+    # New details for a registered asset (an import's changed row): the latest, by HLC, wins.
+    "describe": KindSpec(
+        "Details changed",
+        ("asset",),
+        _register,
+        _names("serial make model category data_bearing storage_serials parent fields"),
     ),
     "observe": KindSpec("Seen at", ("asset",), _observe, _names("location")),
     "assess": KindSpec("Grade", ("asset",), _assess, _names("grade letter notes"), ("grade_op",)),

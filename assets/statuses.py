@@ -153,3 +153,25 @@ def require_transition(current: str, target: str) -> None:
     verdict = check_transition(current, target)
     if not verdict.allowed:
         raise TransitionRefused(verdict.reason)
+
+
+def transition_path(current: str, target: str) -> tuple[str, ...] | None:
+    """The fewest allowed steps from `current` to `target` (excluding `current`), () when they
+    are the same, None when the table allows no way there. An import that finds an asset
+    already further along its life walks it there step by step, so the log stays lawful."""
+    if current == target:
+        return ()
+    paths: dict[str, tuple[str, ...]] = {current: ()}
+    frontier = [current]
+    while frontier:
+        following = []
+        for status in frontier:
+            for step in sorted(TRANSITIONS.get(status, ())):
+                if step in paths:
+                    continue
+                paths[step] = (*paths[status], step)
+                if step == target:
+                    return paths[step]
+                following.append(step)
+        frontier = following
+    return None

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
+from app.commands.server_data import export_cmd, import_cmd
 from sync.errors import StoreError
 from sync.protocol import DispositionReport
 from sync.server import tables as t
@@ -80,7 +81,7 @@ def server(
 ) -> None:
     """Run the central store every device syncs to (migrates the database first)."""
     ctx.ensure_object(dict)
-    ctx.obj.update(db=db, key_file=key_file)
+    ctx.obj.update(db=db, key_file=key_file, open_store=lambda: _open(db, key_file))
     if ctx.invoked_subcommand is not None:
         return
 
@@ -277,3 +278,7 @@ def format_report(r: DispositionReport) -> str:
             f"Landfill diversion: {pct}% ({r.weight_diverted_kg} kg of {r.weight_retired_kg} kg)"
         )
     return "\n".join(lines)
+
+
+server.add_command(import_cmd)
+server.add_command(export_cmd)

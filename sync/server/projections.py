@@ -45,6 +45,7 @@ from assets.operations import (
     parse_operation,
 )
 from sync.server import tables as t
+from sync.server.asset_fields import save_fields
 from sync.server.bulk import insert_rows, update_rows
 from sync.server.chain import canonical_json
 
@@ -360,6 +361,8 @@ def save_targets(
     _write(conn, t.assets, asset_inserts, asset_updates)
     _write(conn, t.pallets, pallet_inserts, pallet_updates)
     _write(conn, t.location_tags, tag_inserts, tag_updates)
+    states = {key: target.state for key, target in targets.items()}
+    save_fields(conn, states, batch_ops, {key for key, tg in targets.items() if tg.existed})
     if conflict_rows:
         _save_conflicts(conn, conflict_rows, batch_ops, targets, positions)
     _save_locations(conn, batch_ops, positions)

@@ -57,6 +57,14 @@ def _pallet_custodians(conn: Connection, rows: list[Any]) -> dict[str, str | Non
     return {r.key: r.custodian for r in found}
 
 
+def asset_views(conn: Connection, keys: list[str]) -> list[AssetView]:
+    """The assets of `keys`, in that order (keys with no asset are left out)."""
+    rows = list(conn.execute(select(t.assets).where(t.assets.c.key.in_(keys)))) if keys else []
+    custodians = _pallet_custodians(conn, rows)
+    by_key = {r.key: _asset_view(r, custodians) for r in rows}
+    return [by_key[key] for key in keys if key in by_key]
+
+
 def search_assets(
     conn: Connection,
     *,

@@ -267,3 +267,26 @@ conflicts = Table(
     Column("position", BigInteger, nullable=False, index=True),
 )
 Index("ix_conflicts_status_type", conflicts.c.status, conflicts.c.type)
+
+# Each asset's custom fields (AssetState.fields), the value case-folded for search: derived
+# from the fold like the projections above. Prefix search walks an index, never the table.
+asset_fields = Table(
+    "asset_fields",
+    metadata,
+    Column("asset_key", String(200), primary_key=True),
+    Column("name", String(80), primary_key=True),
+    Column("folded", String(200), nullable=False),
+)
+Index(
+    "ix_asset_fields_name_folded",
+    asset_fields.c.name,
+    asset_fields.c.folded,
+    asset_fields.c.asset_key,
+    postgresql_ops={"folded": "text_pattern_ops"},
+)
+Index(
+    "ix_asset_fields_folded",
+    asset_fields.c.folded,
+    asset_fields.c.asset_key,
+    postgresql_ops={"folded": "text_pattern_ops"},
+)

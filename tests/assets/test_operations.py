@@ -30,6 +30,11 @@ VALID: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         },
         {},
     ),
+    "describe": (
+        ASSET,
+        {"serial": "5CG1234XYZ", "model": "EliteBook 840 G9", "fields": {"Purchase Cost": "912"}},
+        {},
+    ),
     "observe": (ASSET, {"location": "DAL1/B2/CLOSET-3/SHELF-A"}, {}),
     "assess": (
         ASSET,
@@ -198,6 +203,12 @@ ARG_FAULTS: list[tuple[str, str, object, str]] = [
     ("register", "parent", ASSET, "args.parent"),  # its own parent
     ("register", "serial", "A" * 81, "args.serial"),
     ("register", "colour", "red", "args.colour"),
+    ("register", "fields", {"Notes": "bad\x00byte"}, "args.fields.Notes"),
+    ("register", "fields", {"Notes": "x" * 2001}, "args.fields.Notes"),
+    ("register", "fields", {"Cost": "1", "cost": "2"}, "args.fields.cost"),
+    ("register", "fields", ["Cost"], "args.fields"),
+    ("describe", "fields", {"": "empty name"}, "args.fields."),
+    ("describe", "category", "spaceship", "args.category"),
     ("observe", "location", "", "args.location"),
     ("observe", "location", "a/b/c/d/e", "args.location"),
     ("observe", "location", "DAL 1", "args.location"),
