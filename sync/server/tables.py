@@ -8,6 +8,12 @@ a test compares the two.
 - `assets`, `pallets`, `locations`, `location_tags`, `conflicts` are projections: each row carries `position`, the
   change-feed position of its latest change, which pull pages on.
 - `rejections` and `quarantine` keep what was not applied, with the reason, never dropped.
+- `disposals` (one row per disposed asset: what it adds to the report) and `disposal_days`
+  (those contributions summed per site and UTC day) keep the disposition report flat; both are
+  maintained in the push transaction (sync.server.disposals).
+
+Search columns compare byte by byte on both databases (COLLATE "C" on PostgreSQL, SQLite's
+default BINARY), so a prefix is a range on an index: `>= p AND < p'` (see queries.prefix_range).
 """
 
 from __future__ import annotations
@@ -26,6 +32,12 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
+
+
+def _bytewise(length: int) -> String:
+    """Text ordered by code point on both databases, so prefix ranges use the index."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
 
 meta = Table(
     "meta",
@@ -65,6 +77,8 @@ oplog = Table(
 )
 Index("ix_oplog_fold_a", oplog.c.fold_a)
 Index("ix_oplog_fold_b", oplog.c.fold_b)
+# One kind of record of one target in fold time: a first dispose record, a pallet's handoffs.
+Index("ix_oplog_target_kind_hlc", oplog.c.target, oplog.c.kind, oplog.c.hlc)
 
 heads = Table(
     "heads",
@@ -155,10 +169,11 @@ assets = Table(
     "assets",
     metadata,
     Column("key", String(200), primary_key=True),
+    Column("tag_upper", _bytewise(200), nullable=False, index=True),  # the tag, for search
     Column("site", String(64)),
-    Column("serial", String(80), index=True),  # upper-cased for search
+    Column("serial", _bytewise(80), index=True),  # upper-cased for search
     Column("status", String(40), nullable=False),
-    Column("location", String(200)),
+    Column("location", _bytewise(200), index=True),
     Column("grade", String(20)),
     Column("grade_disputed", Boolean, nullable=False),
     Column("pallet", String(200)),
@@ -168,6 +183,9 @@ assets = Table(
     Column("position", BigInteger, nullable=False, index=True),
     Column("state", Text, nullable=False),
 )
+# Filters served in key order, so a page stops after `limit` rows and a miss costs one probe.
+Index("ix_assets_site_key", assets.c.site, assets.c.key)
+Index("ix_assets_status_key", assets.c.status, assets.c.key)
 
 pallets = Table(
     "pallets",
@@ -190,6 +208,8 @@ locations = Table(
     Column("level", String(20), nullable=False),
     Column("first_position", BigInteger, nullable=False),
     Column("position", BigInteger, nullable=False, index=True),
+    # Assets whose current location is exactly this place, kept up to date by each push.
+    Column("asset_count", Integer, nullable=False, server_default="0"),
 )
 
 # Printed location tags and the place each marks (LocationState), shared by every device.
@@ -225,3 +245,29 @@ conflicts = Table(
     Column("position", BigInteger, nullable=False, index=True),
 )
 Index("ix_conflicts_status_type", conflicts.c.status, conflicts.c.type)
+
+# What each disposed asset adds to the disposition report (sync.server.disposals.Totals).
+disposals = Table(
+    "disposals",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("site", String(64)),
+    Column("wall_ms", BigInteger, nullable=False),  # the cited dispose record's clock time
+    Column("position", BigInteger, nullable=False),  # ... and its log position
+    Column("unverified_reuse", Boolean, nullable=False),
+    Column("totals", Text, nullable=False),
+)
+Index("ix_disposals_wall_ms", disposals.c.wall_ms)
+Index("ix_disposals_site_wall_ms", disposals.c.site, disposals.c.wall_ms)
+Index("ix_disposals_unverified_position", disposals.c.unverified_reuse, disposals.c.position)
+
+# Those contributions summed per site and UTC day ('' for assets with no site).
+disposal_days = Table(
+    "disposal_days",
+    metadata,
+    Column("site", String(64), primary_key=True),
+    Column("day", Integer, primary_key=True),  # days since 1970-01-01, UTC
+    Column("assets", Integer, nullable=False),
+    Column("totals", Text, nullable=False),
+)
+Index("ix_disposal_days_day", disposal_days.c.day)
