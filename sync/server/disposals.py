@@ -37,13 +37,18 @@ class OutcomeSums:
     weight_kg: Decimal = Decimal(0)
     value: dict[str, tuple[int, Decimal]] = field(default_factory=dict)  # currency -> n, sum
 
+    @property
+    def is_empty(self) -> bool:
+        # A delta (one contribution taken away, another added) may hold 0 assets but not 0 kg.
+        return not (self.assets or self.weighed or self.weight_kg or self.value)
+
 
 def _add_pair(
     into: dict[Any, tuple[int, Decimal]], key: Any, pair: tuple[int, Decimal], sign: int
 ) -> None:
     count, amount = into.get(key, (0, Decimal(0)))
     count, amount = count + sign * pair[0], amount + sign * pair[1]
-    if count:
+    if count or amount:
         into[key] = (count, amount)
     else:
         into.pop(key, None)  # nothing left: as if it had never been added
@@ -75,7 +80,7 @@ class Totals:
             mine.weight_kg += sign * theirs.weight_kg
             for currency, pair in theirs.value.items():
                 _add_pair(mine.value, currency, pair, sign)
-            if not mine.assets:
+            if mine.is_empty:
                 del self.outcomes[name]
         for commodity, pair in other.commodities.items():
             _add_pair(self.commodities, commodity, pair, sign)
