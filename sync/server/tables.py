@@ -199,6 +199,7 @@ pallets = Table(
     Column("position", BigInteger, nullable=False, index=True),
     Column("data", Text, nullable=False),
 )
+Index("ix_pallets_state_key", pallets.c.state, pallets.c.key)
 
 locations = Table(
     "locations",
@@ -211,6 +212,7 @@ locations = Table(
     # Assets whose current location is exactly this place, kept up to date by each push.
     Column("asset_count", Integer, nullable=False, server_default="0"),
 )
+Index("ix_locations_site_key", locations.c.site, locations.c.key)
 
 # Printed location tags and the place each marks (LocationState), shared by every device.
 location_tags = Table(
@@ -245,6 +247,11 @@ conflicts = Table(
     Column("position", BigInteger, nullable=False, index=True),
 )
 Index("ix_conflicts_status_type", conflicts.c.status, conflicts.c.type)
+# The review list pages on raised_position, alone or under one filter.
+Index("ix_conflicts_raised_position", conflicts.c.raised_position)
+Index("ix_conflicts_status_raised", conflicts.c.status, conflicts.c.raised_position)
+Index("ix_conflicts_type_raised", conflicts.c.type, conflicts.c.raised_position)
+Index("ix_conflicts_site_raised", conflicts.c.site, conflicts.c.raised_position)
 
 # What each disposed asset adds to the disposition report (sync.server.disposals.Totals).
 disposals = Table(

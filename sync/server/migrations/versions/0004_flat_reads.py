@@ -49,6 +49,18 @@ def upgrade() -> None:
     op.create_index("ix_assets_site_key", "assets", ["site", "key"], unique=False)
     op.create_index("ix_assets_status_key", "assets", ["status", "key"], unique=False)
     op.create_index("ix_oplog_target_kind_hlc", "oplog", ["target", "kind", "hlc"], unique=False)
+    op.create_index("ix_pallets_state_key", "pallets", ["state", "key"], unique=False)
+    op.create_index("ix_locations_site_key", "locations", ["site", "key"], unique=False)
+    op.create_index("ix_conflicts_raised_position", "conflicts", ["raised_position"], unique=False)
+    op.create_index(
+        "ix_conflicts_status_raised", "conflicts", ["status", "raised_position"], unique=False
+    )
+    op.create_index(
+        "ix_conflicts_type_raised", "conflicts", ["type", "raised_position"], unique=False
+    )
+    op.create_index(
+        "ix_conflicts_site_raised", "conflicts", ["site", "raised_position"], unique=False
+    )
     op.add_column(
         "locations", sa.Column("asset_count", sa.Integer(), nullable=False, server_default="0")
     )
@@ -87,6 +99,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_conflicts_site_raised", table_name="conflicts")
+    op.drop_index("ix_conflicts_type_raised", table_name="conflicts")
+    op.drop_index("ix_conflicts_status_raised", table_name="conflicts")
+    op.drop_index("ix_conflicts_raised_position", table_name="conflicts")
+    op.drop_index("ix_locations_site_key", table_name="locations")
+    op.drop_index("ix_pallets_state_key", table_name="pallets")
     op.drop_index("ix_disposal_days_day", table_name="disposal_days")
     op.drop_table("disposal_days")
     op.drop_index("ix_disposals_unverified_position", table_name="disposals")
