@@ -140,10 +140,10 @@ def _pg_nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def _pg_scans(conn: Connection, statement: str, params: Any) -> list[tuple[str, bool]]:
     raw = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", params).scalar()
-    plan = raw if isinstance(raw, list) else json.loads(raw)
+    plan = raw if isinstance(raw, list) else json.loads(str(raw))
     scans = []
     for node in _pg_nodes(plan[0]["Plan"]):
-        kind, table = node.get("Node Type", ""), node.get("Relation Name")
+        kind, table = node.get("Node Type", ""), str(node.get("Relation Name"))
         if kind == "Seq Scan":
             scans.append((table, False))
         elif kind in ("Index Scan", "Index Only Scan") and "Index Cond" not in node:
