@@ -27,6 +27,7 @@ BENCHES: dict[str, str] = {
     "scan": "app.commands.bench_scan:bench_scan",
     "ingest": "app.commands.bench_ingest:bench_ingest",
     "device": "app.commands.bench_device:bench_device",
+    "growth": "app.commands.bench_growth:bench_growth",
 }
 
 

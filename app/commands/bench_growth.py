@@ -1,0 +1,199 @@
+"""`tagtrail bench growth`: what each API read costs as the log grows.
+
+A fresh store (SQLite file, or a fresh PostgreSQL database) is served over HTTP on loopback
+(the real server, in this process) and grown through `POST /v1/sync/push` in batches of 500 with
+the repeatable workload of app.commands.growth_ops, to 10,000 and 100,000 operations
+(1,000,000 with `--full`). At each size the database is ANALYZEd and every read below is timed
+(median of `--repeat` calls after one warm-up). Each read asks for the same things at every size
+(the same tag prefix, the same asset), so a flat read costs the same at 10x the log.
+The bar: no read grows more than 2x for 10x the log.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+import httpx
+import psycopg
+
+from app.commands.growth_ops import asset_tag, operations
+from sync.server.bootstrap import create_admin, enrolment_code
+from sync.server.serve import BackgroundServer
+from sync.server.settings import Settings
+from sync.server.store import Store
+
+BATCH = 500
+BAR = 2.0
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+DEVICE = "bench-growth"
+
+
+@dataclass(frozen=True)
+class Read:
+    label: str
+    path: str
+    params: dict[str, Any] = field(default_factory=dict)
+    repeat: int | None = None  # fewer calls for a slow read
+
+
+READS = (
+    Read("disposition report, whole store", "/v1/reports/disposition"),
+    Read(
+        "certificate PDF (asset that rode a pallet)", f"/v1/assets/{asset_tag(20)}/certificate.pdf"
+    ),
+    Read("asset search by tag prefix q=", "/v1/assets", {"q": "gr-00001"}),
+    Read("search by serial prefix", "/v1/assets", {"q": "SN000012"}),
+    Read("site filter with no match", "/v1/assets", {"site": "ZZZ9"}),
+    Read("status filter with no match", "/v1/assets", {"status": "lost"}),
+    Read("GET /v1/locations", "/v1/locations"),
+    Read("GET /v1/health", "/v1/health"),
+    Read("GET /v1/assets/{tag} (detail)", f"/v1/assets/{asset_tag(20)}"),
+    Read("GET /v1/conflicts?status=open", "/v1/conflicts", {"status": "open"}),
+    Read("GET /v1/verify (issue 10 item 3)", "/v1/verify", repeat=3),
+)
+
+
+class Client:
+    """The HTTP side: one device pushing, a supervisor reading."""
+
+    def __init__(self, store: Store, url: str) -> None:
+        self.http = httpx.Client(base_url=url, timeout=600)
+        _, code = create_admin(store, "admin", "1111")
+        admin = self._enrol("bench-admin", code, "admin", "1111")
+        for name, role, pin in (("tech", "technician", "3333"), ("sup", "supervisor", "2222")):
+            body = {"username": name, "display_name": name, "role": role, "pin": pin}
+            self._check(self.http.post("/v1/users", json=body, headers=admin))
+        self.pusher = self._enrol(DEVICE, enrolment_code(store, "admin"), "tech", "3333")
+        self.reader = self._enrol("bench-reader", enrolment_code(store, "admin"), "sup", "2222")
+
+    @staticmethod
+    def _check(r: httpx.Response) -> Any:
+        if r.status_code >= 300:
+            raise click.ClickException(f"{r.request.url.path}: {r.status_code} {r.text[:300]}")
+        return r.json() if r.headers.get("content-type", "").startswith("application/json") else r
+
+    def _enrol(self, device: str, code: str, person: str, pin: str) -> dict[str, str]:
+        body = {"code": code, "device_id": device, "name": device}
+        token = self._check(self.http.post("/v1/devices/enrol", json=body))["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        signin = {"username": person, "pin": pin}
+        r = self._check(self.http.post("/v1/auth/signin", json=signin, headers=headers))
+        return headers | {"X-TagTrail-Person": r["person_token"]}
+
+    def grow(self, done: int, target: int) -> None:
+        ops = list(operations(DEVICE, "tech", target))[done:]
+        with click.progressbar(length=len(ops), label=f"  pushing to {target:,} ops") as bar:
+            for start in range(0, len(ops), BATCH):
+                batch = [op.to_dict() for op in ops[start : start + BATCH]]
+                body = {"device_id": DEVICE, "ops": batch}
+                self._check(self.http.post("/v1/sync/push", json=body, headers=self.pusher))
+                bar.update(len(batch))
+
+    def time_read(self, read: Read, repeat: int) -> float:
+        """Median milliseconds of `repeat` calls, after one warm-up call."""
+        self._check(self.http.get(read.path, params=read.params, headers=self.reader))
+        samples = []
+        for _ in range(read.repeat or repeat):
+            start = time.perf_counter()
+            self._check(self.http.get(read.path, params=read.params, headers=self.reader))
+            samples.append((time.perf_counter() - start) * 1000)
+        return statistics.median(samples)
+
+
+@contextmanager
+def _database(engine: str, workdir: Path) -> Iterator[str]:
+    if engine == "sqlite":
+        yield f"sqlite:///{workdir / 'growth.db'}"
+        return
+    name = f"tt_growth_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _analyze(store: Store) -> None:
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
+def _table(sizes: list[int], figures: dict[str, list[float]]) -> list[str]:
+    head = "| read | " + " | ".join(f"{n:,}" for n in sizes) + " | worst step | bar |"
+    lines = [head, "|---" * (len(sizes) + 3) + "|"]
+    for label, ms in figures.items():
+        steps = [b / a for a, b in itertools.pairwise(ms) if a > 0]
+        worst = max(steps, default=1.0)
+        verdict = "ok" if worst <= BAR else "OVER"
+        cells = " | ".join(f"{v:,.1f} ms" for v in ms)
+        lines.append(f"| {label} | {cells} | {worst:.2f}x | {verdict} |")
+    return lines
+
+
+def run_growth(engine: str, sizes: list[int], repeat: int) -> list[str]:
+    """Grow one store through the sizes; the table of read times as Markdown lines."""
+    figures: dict[str, list[float]] = {read.label: [] for read in READS}
+    with (
+        tempfile.TemporaryDirectory(prefix="tagtrail-growth-") as tmp,
+        _database(engine, Path(tmp)) as url,
+    ):
+        store = Store.open(Settings(db_url=url, key_file=Path(tmp) / "keys" / "signing.key"))
+        try:
+            with BackgroundServer(store) as server:
+                client = Client(store, server.url)
+                done = 0
+                for size in sizes:
+                    client.grow(done, size)
+                    done = size
+                    _analyze(store)
+                    for read in READS:
+                        figures[read.label].append(client.time_read(read, repeat))
+                    click.echo(f"  {size:,} ops: measured ({_load()})")
+                client.http.close()
+        finally:
+            store.close()
+    return _table(sizes, figures)
+
+
+@click.command("growth")
+@click.option(
+    "--engine",
+    "engines",
+    multiple=True,
+    type=click.Choice(["sqlite", "postgres"]),
+    help="default: both",
+)
+@click.option("--full", is_flag=True, help="also grow to 1,000,000 operations")
+@click.option("--repeat", default=15, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--sizes", hidden=True, help="comma-separated sizes (for a quick try)")
+def bench_growth(engines: tuple[str, ...], full: bool, repeat: int, sizes: str | None) -> None:
+    """Each API read at 10k and 100k log entries (1M with --full) and how much it grew."""
+    steps = [int(s) for s in sizes.split(",")] if sizes else [10_000, 100_000]
+    if full and not sizes:
+        steps.append(1_000_000)
+    over = False
+    for engine in engines or ("sqlite", "postgres"):
+        click.echo(f"[{engine}] growing a store through POST /v1/sync/push ({_load()})")
+        lines = run_growth(engine, steps, repeat)
+        click.echo("\n".join(lines))
+        over = over or any(line.endswith("OVER |") for line in lines)
+    click.echo(f"bar: no read more than {BAR:g}x per 10x the log: {'MISSED' if over else 'met'}")
