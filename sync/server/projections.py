@@ -23,16 +23,13 @@ from sqlalchemy import Connection, Table, bindparam, insert, or_, select, update
 
 from assets.conflicts import Conflict, Side
 from assets.hlc import Stamp, parse_stamp
-from assets.locations import Location, parse_location
+from assets.locations import Location, parse_location, site_of
 from assets.merge import (
     FLAGGED,
-    AssetFold,
     AssetState,
     FoldResult,
-    LocationFold,
     LocationState,
     MergeRules,
-    PalletFold,
     PalletState,
     TargetState,
     ordered,
@@ -41,9 +38,9 @@ from assets.operations import (
     ObserveArgs,
     Operation,
     RegisterLocationArgs,
-    ResolveArgs,
     parse_operation,
 )
+from assets.targets import ASSET, LOCATION_TAG, PALLET, AnyFold, kind_of, new_fold, state_from_dict
 from sync.server import disposals
 from sync.server import tables as t
 from sync.server.bulk import insert_rows, update_rows
@@ -69,7 +66,7 @@ def state_json(data: dict[str, object]) -> str:
 
 
 def site_of_location(location: str | None) -> str | None:
-    return location.split("/", 1)[0] if location else None
+    return site_of(location) if location else None
 
 
 @dataclass
@@ -101,28 +98,24 @@ class Positions:
         return self.last
 
 
-def _table_of(key: str) -> str:
-    """Which projection holds a target: pallets and location tags by prefix, else assets."""
-    if key.startswith("pallet:"):
-        return "pallet"
-    if key.startswith("location:"):
-        return "location_tag"
-    return "asset"
-
-
-# Each projection table, the column holding its folded state, and the state's class.
-_STORED: dict[str, tuple[Table, str, type[TargetState]]] = {
-    "asset": (t.assets, "state", AssetState),
-    "pallet": (t.pallets, "data", PalletState),
-    "location_tag": (t.location_tags, "state", LocationState),
+# Each kind of target's projection table and the column holding its folded state.
+PROJECTIONS: dict[str, tuple[Table, str]] = {
+    ASSET.name: (t.assets, "state"),
+    PALLET.name: (t.pallets, "data"),
+    LOCATION_TAG.name: (t.location_tags, "state"),
 }
+
+
+def projection_of(key: str) -> tuple[Table, str]:
+    """The projection table holding a target key's folded state, and its state column."""
+    return PROJECTIONS[kind_of(key).name]
 
 
 def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
     keys = sorted(set(keys))
     targets = {k: Target(k, None, None, None) for k in keys}
-    for kind, (table, column, state_class) in _STORED.items():
-        wanted = [k for k in keys if _table_of(k) == kind]
+    for name, (table, column) in PROJECTIONS.items():
+        wanted = [k for k in keys if kind_of(k).name == name]
         for chunk in _chunks(wanted):
             rows = conn.execute(
                 select(table.c.key, table.c[column], table.c.last_sort, table.c.site).where(
@@ -130,7 +123,7 @@ def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
                 )
             )
             for row in rows:
-                state = state_class.from_dict(orjson.loads(row[1]))
+                state = state_from_dict(row.key, orjson.loads(row[1]))
                 targets[row.key] = target = Target(
                     row.key, state, parse_sort(row.last_sort), row.site, existed=True
                 )
@@ -147,20 +140,8 @@ def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
             target = targets[row.target]
             target.conflict_status[row.id] = row.status
             if row.status != "withdrawn":
-                target.conflicts[row.id] = conflict_from_dict(json.loads(row.body))
+                target.conflicts[row.id] = Conflict.from_dict(json.loads(row.body))
     return targets
-
-
-def conflict_from_dict(data: dict[str, Any]) -> Conflict:
-    return Conflict(
-        id=data["id"],
-        type=data["type"],
-        target=data["target"],
-        sides=tuple(Side(s["op_id"], s["value"]) for s in data["sides"]),
-        detail=dict(data.get("detail") or {}),
-        decided_by=data.get("decided_by"),
-        decision=data.get("decision"),
-    )
 
 
 def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
@@ -175,20 +156,10 @@ def log_ops_for(conn: Connection, key: str) -> list[Operation]:
     return [parse_operation(json.loads(row.body)) for row in rows]
 
 
-def _new_fold(
-    target: Target, rules: MergeRules, resume: bool
-) -> AssetFold | PalletFold | LocationFold:
-    state = target.state if resume else None
-    conflicts = target.conflicts if resume else None
-    table = _table_of(target.key)
-    if table == "pallet":
-        assert state is None or isinstance(state, PalletState)
-        return PalletFold(target.key, rules, state, conflicts)
-    if table == "location_tag":
-        assert state is None or isinstance(state, LocationState)
-        return LocationFold(target.key, rules, state, conflicts)
-    assert state is None or isinstance(state, AssetState)
-    return AssetFold(target.key, rules, state, conflicts)
+def _new_fold(target: Target, rules: MergeRules, resume: bool) -> AnyFold:
+    if resume:
+        return new_fold(target.key, rules, target.state, target.conflicts)
+    return new_fold(target.key, rules)
 
 
 def fold_batch(
@@ -529,10 +500,6 @@ def _save_locations(conn: Connection, ops: Sequence[Operation], positions: Posit
             }
         )
     insert_rows(conn, t.locations, rows)
-
-
-def decision_target(op: Operation) -> str | None:
-    return op.args.on if isinstance(op.args, ResolveArgs) else None
 
 
 def rebuild(
