@@ -24,6 +24,7 @@ from sqlalchemy import Connection, event, select
 
 from app.commands.growth_ops import asset_tag, operations, pallet_tag, shelf
 from sync.server import tables as t
+from sync.server.disposals import Totals
 from tests.sync.server.harness import DeviceClient, World, open_store
 
 OPS = 9000
@@ -198,3 +199,34 @@ def test_search_finds_tags_and_serials_by_prefix_whatever_the_case(grown: World)
     assert counts[place] == len(here)
     health = grown.http.get("/v1/health").json()
     assert health["log_entries"] == OPS
+
+
+def test_an_upgrade_from_0002_fills_in_the_new_columns_and_aggregates(grown: World) -> None:
+    """Down to 0002 and back up: the migration's backfill matches what the pushes kept."""
+    from alembic import command
+
+    from sync.server.migrate import _config
+
+    engine = grown.store.engine
+
+    def snapshot() -> dict[str, Any]:
+        with engine.connect() as conn:
+            return {
+                "tags": dict(conn.execute(select(t.assets.c.key, t.assets.c.tag_upper)).all()),
+                "counts": dict(
+                    conn.execute(select(t.locations.c.key, t.locations.c.asset_count)).all()
+                ),
+                "disposals": sorted(map(tuple, conn.execute(select(t.disposals)).all())),
+                "days": {
+                    (r.site, r.day): (r.assets, Totals.from_json(r.totals))
+                    for r in conn.execute(select(t.disposal_days))
+                },
+            }
+
+    before = snapshot()
+    assert before["disposals"] and any(before["counts"].values())
+    with engine.connect() as conn, conn.begin():
+        command.downgrade(_config(conn), "0002")
+    with engine.connect() as conn, conn.begin():
+        command.upgrade(_config(conn), "head")
+    assert snapshot() == before
