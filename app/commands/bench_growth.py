@@ -3,8 +3,9 @@
 A fresh store (SQLite file, or a fresh PostgreSQL database) is served over HTTP on loopback
 (the real server, in this process) and grown through `POST /v1/sync/push` in batches of 500 with
 the repeatable workload of app.commands.growth_ops, to 10,000 and 100,000 operations
-(1,000,000 with `--full`). At each size the database is ANALYZEd and every read below is timed
-(`--repeat` calls after one warm-up: the median and the best). Each read asks for the same things at every size
+(1,000,000 with `--full`). At each size the database is ANALYZEd (VACUUM ANALYZE on PostgreSQL) and every read below is
+timed: one warm-up call each, then `--repeat` rounds in which the reads take turns; the median
+and the best call of each. Each read asks for the same things at every size
 (the same tag prefix, the same asset), so a flat read costs the same at 10x the log.
 The bar: no read grows more than 2x for 10x the log.
 """
@@ -100,15 +101,22 @@ class Client:
                 self._check(self.http.post("/v1/sync/push", json=body, headers=self.pusher))
                 bar.update(len(batch))
 
-    def time_read(self, read: Read, repeat: int) -> tuple[float, float]:
-        """Median and best milliseconds of `repeat` calls, after one warm-up call."""
+    def _call(self, read: Read) -> float:
+        start = time.perf_counter()
         self._check(self.http.get(read.path, params=read.params, headers=self.reader))
-        samples = []
-        for _ in range(read.repeat or repeat):
-            start = time.perf_counter()
-            self._check(self.http.get(read.path, params=read.params, headers=self.reader))
-            samples.append((time.perf_counter() - start) * 1000)
-        return statistics.median(samples), min(samples)
+        return (time.perf_counter() - start) * 1000
+
+    def time_reads(self, repeat: int) -> dict[str, tuple[float, float]]:
+        """Median and best milliseconds of each read, after one warm-up call of each. The reads
+        take turns, round by round, so a burst of the machine's other load spreads over all."""
+        samples: dict[str, list[float]] = {read.label: [] for read in READS}
+        for read in READS:
+            self._call(read)
+        for round_ in range(repeat):
+            for read in READS:
+                if round_ < (read.repeat or repeat):
+                    samples[read.label].append(self._call(read))
+        return {label: (statistics.median(ms), min(ms)) for label, ms in samples.items()}
 
 
 @contextmanager
@@ -127,9 +135,14 @@ def _database(engine: str, workdir: Path) -> Iterator[str]:
 
 
 def _analyze(store: Store) -> None:
+    """Fresh planner statistics (and, on PostgreSQL, the vacuum autovacuum would soon run, so
+    it does not run in the middle of the timings)."""
     with store.engine.connect() as conn:
-        conn.exec_driver_sql("ANALYZE")
-        conn.commit()
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
+        else:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
 
 
 def _load() -> str:
@@ -172,8 +185,8 @@ def run_growth(engine: str, sizes: list[int], repeat: int) -> list[str]:
                     client.grow(done, size)
                     done = size
                     _analyze(store)
-                    for read in READS:
-                        figures[read.label].append(client.time_read(read, repeat))
+                    for label, timing in client.time_reads(repeat).items():
+                        figures[label].append(timing)
                     click.echo(f"  {size:,} ops: measured ({_load()})")
                 client.http.close()
         finally:

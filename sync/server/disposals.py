@@ -285,16 +285,22 @@ def maintain(conn: Connection, states: Sequence[AssetState], was_disposed: Itera
     old = _stored(conn, sorted({s.key for s in relevant} & earlier))
     new = disposals_of(conn, relevant)
     days: dict[tuple[str, int], Totals] = {}
+    gone: list[str] = []
+    rows: list[dict[str, Any]] = []
     for state in relevant:
         before, after = old.get(state.key), new.get(state.key)
         if before == after:
             continue
         if before is not None:
             days.setdefault(before.day_key, Totals()).add(before.totals, -1)
-            conn.execute(delete(t.disposals).where(t.disposals.c.key == state.key))
+            gone.append(state.key)
         if after is not None:
             days.setdefault(after.day_key, Totals()).add(after.totals)
-            conn.execute(insert(t.disposals).values(**after.row()))
+            rows.append(after.row())
+    for start in range(0, len(gone), 500):
+        conn.execute(delete(t.disposals).where(t.disposals.c.key.in_(gone[start : start + 500])))
+    if rows:
+        conn.execute(insert(t.disposals), rows)
     _apply_days(conn, days)
 
 
