@@ -42,6 +42,7 @@ SUMMARIES: dict[str, str] = {
     "scan": "Decoding: TagTrail pipeline vs raw pyzbar and zxing-cpp.",
     "ingest": "Central store ingest rate over HTTP on loopback.",
     "device": "Device side: scan-to-outbox latency, backlog push and pull.",
+    "growth": "Each API read at 10k and 100k log entries, and how much it grew.",
 }
 
 
