@@ -5,8 +5,9 @@ A fresh store (SQLite file, or a fresh PostgreSQL database) is served over HTTP 
 the repeatable workload of app.commands.growth_ops, to 10,000 and 100,000 operations
 (1,000,000 with `--full`). At each size the database is ANALYZEd (VACUUM ANALYZE on
 PostgreSQL) and every read below is timed: one warm-up call each, then `--repeat` rounds in
-which the reads take turns; the median and the best call of each. Each read asks for the same things at every size
-(the same tag prefix, the same asset), so a flat read costs the same at 10x the log.
+which the reads take turns; the median and the best call of each. Each read asks for the same
+things at every size (the same tag prefix, the same asset), so a flat read costs the same at
+10x the log.
 The bar: no read grows more than 2x for 10x the log.
 """
 
