@@ -61,9 +61,15 @@ def new_fold(
 ) -> AnyFold:
     """The fold for `key`, resuming from `state` and its known `conflicts` when given."""
     kind = kind_of(key)
-    if state is not None and not isinstance(state, kind.state):
-        raise TypeError(f"{key} folds a {kind.state.__name__}, not a {type(state).__name__}")
-    return kind.fold(key, rules, state, conflicts)  # type: ignore[arg-type]
+    if state is None:
+        return kind.fold(key, rules, None, conflicts)
+    if isinstance(state, AssetState) and kind is ASSET:
+        return AssetFold(key, rules, state, conflicts)
+    if isinstance(state, PalletState) and kind is PALLET:
+        return PalletFold(key, rules, state, conflicts)
+    if isinstance(state, LocationState) and kind is LOCATION_TAG:
+        return LocationFold(key, rules, state, conflicts)
+    raise TypeError(f"{key} folds a {kind.state.__name__}, not a {type(state).__name__}")
 
 
 def fold_target(

@@ -359,17 +359,14 @@ def save_targets(
     if conflict_rows:
         _save_conflicts(conn, conflict_rows, batch_ops, targets, positions)
     _save_locations(conn, batch_ops, positions)
-    changed = [
-        target
-        for target in targets.values()
+    changed = {
+        key: target.result.state
+        for key, target in targets.items()
         if target.result is not None and isinstance(target.result.state, AssetState)
-    ]
-    _count_locations(conn, changed)
-    disposals.maintain(
-        conn,
-        [target.result.state for target in changed],  # type: ignore[union-attr,misc]
-        [target.key for target in changed if target.was_disposed],
-    )
+    }
+    _count_locations(conn, [targets[key] for key in changed])
+    was_disposed = [key for key in changed if targets[key].was_disposed]
+    disposals.maintain(conn, list(changed.values()), was_disposed)
 
 
 def _count_locations(conn: Connection, changed: Sequence[Target]) -> None:
