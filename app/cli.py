@@ -29,6 +29,7 @@ BENCHES: dict[str, str] = {
     "device": "app.commands.bench_device:bench_device",
     "fuzz": "app.commands.bench_fuzz:bench_fuzz",
     "import": "app.commands.bench_import:bench_import",
+    "growth": "app.commands.bench_growth:bench_growth",
 }
 
 
@@ -45,6 +46,7 @@ SUMMARIES: dict[str, str] = {
     "device": "Device side: scan-to-outbox latency, backlog push and pull.",
     "fuzz": "schemathesis against /openapi.json: no 5xx, every answer as documented.",
     "import": "CSV import of a 100,000-row Snipe-IT export, again, and an export.",
+    "growth": "Each API read at 10k and 100k log entries, and how much it grew.",
 }
 
 

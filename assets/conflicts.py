@@ -7,7 +7,9 @@ again (a retry, a refold, another replica) yields the same record, never a secon
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from assets.vocabulary import Choice, Vocabulary
 
@@ -155,6 +157,20 @@ class Conflict:
             "decided_by": self.decided_by,
             "decision": self.decision,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Conflict:
+        """The inverse of to_dict (a pulled ConflictView carries these fields too)."""
+        decided_by, decision = data.get("decided_by"), data.get("decision")
+        return cls(
+            id=str(data["id"]),
+            type=str(data["type"]),
+            target=str(data["target"]),
+            sides=tuple(Side(str(s["op_id"]), s.get("value")) for s in data.get("sides") or ()),
+            detail=dict(data.get("detail") or {}),
+            decided_by=None if decided_by is None else str(decided_by),
+            decision=None if decision is None else str(decision),
+        )
 
 
 def make_conflict(

@@ -164,10 +164,6 @@ class FoldResult:
     effects: dict[str, str] = field(default_factory=dict)  # op_id -> applied/merged/flagged/...
     notes: dict[str, str] = field(default_factory=dict)  # op_id -> why it had no effect
 
-    @property
-    def flagged(self) -> frozenset[str]:
-        return frozenset(op for c in self.conflicts.values() for op in c.op_ids)
-
 
 S = TypeVar("S", AssetState, PalletState, LocationState)
 
@@ -635,21 +631,6 @@ def fold_pallet(
     for op in ordered(ops):
         fold.apply(op)
     return fold.result
-
-
-def fold_target(
-    key: str, ops: Iterable[Operation], rules: MergeRules = DEFAULT_RULES
-) -> FoldResult:
-    """Fold any asset or pallet key with the operations that touch it."""
-    relevant = [op for op in ops if key in op.touches]
-    if key.startswith("pallet:"):
-        return fold_pallet(key, relevant, rules)
-    if key.startswith("location:"):
-        fold = LocationFold(key, rules)
-        for op in ordered(relevant):
-            fold.apply(op)
-        return fold.result
-    return fold_asset(key, relevant, rules)
 
 
 def effective_custodian(asset: AssetState, pallets: dict[str, PalletState]) -> str | None:

@@ -20,7 +20,7 @@ from assets.disposition import COMMODITIES, OUTCOMES, SANITIZATION_METHODS
 from assets.errors import AssetsError, InvalidOperation, UnknownKind, UnsupportedSchema
 from assets.grades import Grade, parse_grade
 from assets.hlc import Stamp, parse_stamp
-from assets.locations import parse_location
+from assets.locations import parse_location, site_of
 from assets.statuses import STATUSES, check_transition
 from assets.weights import Weight
 
@@ -95,7 +95,7 @@ class ObserveArgs:
 
     @property
     def site(self) -> str:
-        return self.location.split("/", 1)[0]
+        return site_of(self.location)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +156,6 @@ class SanitizeArgs:
     performed_by: str
     performed_at: str  # ISO 8601, as the sanitization tool reported it
 
-    def same_outcome(self, other: SanitizeArgs) -> bool:
-        return (self.method, self.verified) == (other.method, other.verified)
-
 
 @dataclass(frozen=True, slots=True)
 class DisposeArgs:
@@ -167,9 +164,6 @@ class DisposeArgs:
     value: tuple[Decimal, str] | None = None
     commodity: str | None = None
     certificate: str | None = None
-
-    def same_outcome(self, other: DisposeArgs) -> bool:
-        return self.outcome == other.outcome
 
 
 @dataclass(frozen=True, slots=True)

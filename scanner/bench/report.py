@@ -76,7 +76,12 @@ def print_tables(console: Console, doc: dict[str, Any]) -> None:
         f"threads: {env['threads']}  python {env['python']}  "
         f"zxing-cpp {env['zxing_cpp']}  opencv {env['opencv']}"
     )
-    stills = doc.get("stills")
+    _print_stills(console, doc.get("stills"))
+    _print_frames(console, doc["frames_1080p"])
+    _print_memory_and_bar(console, doc)
+
+
+def _print_stills(console: Console, stills: dict[str, Any] | None) -> None:
     if stills:
         order = [s for s in (*SYMBOLOGIES, NO_CODE) if any(s in v for v in stills.values())]
         table = Table(title="Labelled public images (one decode per image)")
@@ -99,7 +104,9 @@ def print_tables(console: Console, doc: dict[str, Any]) -> None:
                 )
             table.add_section()
         console.print(table)
-    frames = doc["frames_1080p"]
+
+
+def _print_frames(console: Console, frames: dict[str, Any]) -> None:
     if frames:
         table = Table(title="1920x1080 frames with a label (new placement every frame)")
         for col in (
@@ -128,6 +135,9 @@ def print_tables(console: Console, doc: dict[str, Any]) -> None:
                     str(s["frames_with_wrong_values"]),
                 )
         console.print(table)
+
+
+def _print_memory_and_bar(console: Console, doc: dict[str, Any]) -> None:
     mem = doc.get("session_memory")
     if mem:
         console.print(

@@ -8,14 +8,15 @@ cursor in the same transaction), so the cache and the cursor can never disagree 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.dialects.sqlite import insert
 
-from assets.conflicts import Conflict, Side
-from assets.merge import AssetState, LocationState, PalletState
+from assets.conflicts import Conflict
+from assets.merge import AssetState, LocationState, TargetState
+from assets.targets import ASSET, LOCATION_TAG, PALLET, kind_of, state_from_dict
 from sync.device.schema import assets, conflicts, location_tags, locations, pallets
 from sync.protocol import Change
 
@@ -26,19 +27,24 @@ def _dump(data: Mapping[str, Any]) -> str:
     return json.dumps(data, separators=(",", ":"), sort_keys=True)
 
 
+# The cache table of each kind of folded target (assets.targets), by its change-feed name.
+FOLDED: dict[str, Table] = {
+    ASSET.name: assets,
+    PALLET.name: pallets,
+    LOCATION_TAG.name: location_tags,
+}
+
+
+def cached_state(conn: Connection, key: str) -> TargetState | None:
+    """The pulled folded state of any target key, None when nothing was pulled for it."""
+    table = FOLDED[kind_of(key).name]
+    raw = conn.execute(select(table.c.state).where(table.c.key == key)).scalar()
+    return state_from_dict(key, json.loads(raw)) if raw else None
+
+
 def cached_asset(conn: Connection, key: str) -> AssetState | None:
-    raw = conn.execute(select(assets.c.state).where(assets.c.key == key)).scalar()
-    return AssetState.from_dict(json.loads(raw)) if raw else None
-
-
-def cached_pallet(conn: Connection, key: str) -> PalletState | None:
-    raw = conn.execute(select(pallets.c.state).where(pallets.c.key == key)).scalar()
-    return PalletState.from_dict(json.loads(raw)) if raw else None
-
-
-def cached_location_tag(conn: Connection, key: str) -> LocationState | None:
-    raw = conn.execute(select(location_tags.c.state).where(location_tags.c.key == key)).scalar()
-    return LocationState.from_dict(json.loads(raw)) if raw else None
+    state = cached_state(conn, key)
+    return state if isinstance(state, AssetState) else None
 
 
 def known_location_tags(conn: Connection) -> list[LocationState]:
@@ -49,19 +55,10 @@ def known_location_tags(conn: Connection) -> list[LocationState]:
 
 def conflict_from_view(data: Mapping[str, Any]) -> Conflict:
     """A pulled ConflictView as the domain core's Conflict (what a fold resumes from)."""
-    sides = tuple(Side(str(s["op_id"]), s.get("value")) for s in data.get("sides") or ())
     decided = data.get("decided_by")
     if decided is None and data.get("status") in _CLOSED:
         decided = data.get("status")  # withdrawn: closed without a decision op
-    return Conflict(
-        id=str(data["id"]),
-        type=str(data["type"]),
-        target=str(data["target"]),
-        sides=sides,
-        detail=dict(data.get("detail") or {}),
-        decided_by=decided,
-        decision=data.get("decision"),
-    )
+    return Conflict.from_dict({**data, "decided_by": decided})
 
 
 def cached_conflicts(conn: Connection, target: str) -> dict[str, Conflict]:
@@ -90,66 +87,60 @@ def known_locations(conn: Connection, site: str | None = None) -> list[str]:
     return list(conn.execute(query).scalars())
 
 
+def _folded_row(change: Change) -> dict[str, Any]:
+    """A pulled asset, pallet or location tag as its cache row (only the table's columns)."""
+    table = FOLDED[change.entity]
+    row: dict[str, Any] = {"key": change.key, "state": _dump(change.data)}
+    if "site" in table.c:
+        row["site"] = change.site
+    if "path" in table.c:
+        path = change.data.get("path")
+        row["path"] = path if isinstance(path, str) else None
+    return row
+
+
+def _location_row(change: Change) -> dict[str, Any]:
+    return {"key": change.key, "site": change.site, "data": _dump(change.data)}
+
+
+def _conflict_row(change: Change) -> dict[str, Any]:
+    data = change.data
+    return {
+        "id": str(data.get("id") or change.key.removeprefix("conflict:")),
+        "target": str(data.get("target", "")),
+        "open": int(data.get("status") == "open"),
+        "data": _dump(data),
+    }
+
+
+# Every entity of the change feed: its cache table, its key column and how a change becomes a row.
+_ENTITIES: dict[str, tuple[Table, str, Callable[[Change], dict[str, Any]]]] = {
+    **{name: (table, "key", _folded_row) for name, table in FOLDED.items()},
+    "location": (locations, "key", _location_row),
+    "conflict": (conflicts, "id", _conflict_row),
+}
+
+
 def apply_changes(conn: Connection, changes: Iterable[Change]) -> list[str]:
     """Upsert a page of changes; return the clock stamps they carry (for the device's clock)."""
-    rows: dict[str, list[dict[str, Any]]] = {
-        "asset": [],
-        "pallet": [],
-        "location": [],
-        "location_tag": [],
-        "conflict": [],
-    }
+    rows: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in _ENTITIES}
     stamps: list[str] = []
     for change in changes:
-        data = change.data
-        if change.entity == "asset":
-            rows["asset"].append({"key": change.key, "site": change.site, "state": _dump(data)})
-        elif change.entity == "pallet":
-            rows["pallet"].append({"key": change.key, "state": _dump(data)})
-        elif change.entity == "location":
-            rows["location"].append({"key": change.key, "site": change.site, "data": _dump(data)})
-        elif change.entity == "location_tag":
-            path = data.get("path")
-            rows["location_tag"].append(
-                {
-                    "key": change.key,
-                    "path": path if isinstance(path, str) else None,
-                    "site": change.site,
-                    "state": _dump(data),
-                }
-            )
-        else:
-            rows["conflict"].append(
-                {
-                    "id": str(data.get("id") or change.key.removeprefix("conflict:")),
-                    "target": str(data.get("target", "")),
-                    "open": int(data.get("status") == "open"),
-                    "data": _dump(data),
-                }
-            )
-        last = data.get("last_hlc")
+        _table, key, make_row = _ENTITIES[change.entity]
+        row = make_row(change)
+        # Later changes of one key in a page win: keep the last of each key.
+        rows[change.entity].pop(row[key], None)
+        rows[change.entity][row[key]] = row
+        last = change.data.get("last_hlc")
         if isinstance(last, str):
             stamps.append(last)
-    # Later changes of one key in a page win: keep the last of each key (executemany order).
-    for table, name, key in (
-        (assets, "asset", "key"),
-        (pallets, "pallet", "key"),
-        (locations, "location", "key"),
-        (location_tags, "location_tag", "key"),
-        (conflicts, "conflict", "id"),
-    ):
-        batch = list({row[key]: row for row in rows[name]}.values())
+    for name, (table, key, _make) in _ENTITIES.items():
+        batch = list(rows[name].values())
         if batch:
             stmt = insert(table)
             updated = {c: stmt.excluded[c] for c in batch[0] if c != key}
             conn.execute(stmt.on_conflict_do_update(index_elements=[key], set_=updated), batch)
     return stamps
-
-
-def clear(conn: Connection) -> None:
-    """Forget the cached server state (before a fresh snapshot); the outbox is kept."""
-    for table in (assets, pallets, locations, location_tags, conflicts):
-        conn.execute(delete(table))
 
 
 def counts(conn: Connection) -> dict[str, int]:

@@ -24,13 +24,6 @@ def _clock(conn: Connection, now_ms: Callable[[], int]) -> HybridClock:
     return clock_from(load_state(conn), now_ms)
 
 
-def next_stamp(conn: Connection, now_ms: Callable[[], int]) -> Stamp:
-    """A stamp for a local operation; call inside the write transaction that records it."""
-    stamp = _clock(conn, now_ms).tick()
-    save_state(conn, hlc_last=str(stamp))
-    return stamp
-
-
 def observe_stamp(conn: Connection, remote: Stamp, now_ms: Callable[[], int]) -> str | None:
     """Take in a stamp pulled from the store; return a warning instead of failing the pull
     when the remote clock is implausibly far ahead (the stamp is then not taken in)."""

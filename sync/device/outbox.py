@@ -232,8 +232,3 @@ def rejected(conn: Connection, limit: int = 100) -> list[OutboxRow]:
         .limit(limit)
     ).mappings()
     return [_row(r) for r in rows]
-
-
-def recent(conn: Connection, limit: int = 50) -> list[OutboxRow]:
-    rows = conn.execute(select(outbox).order_by(outbox.c.device_seq.desc()).limit(limit)).mappings()
-    return [_row(r) for r in rows]

@@ -12,19 +12,16 @@ from sqlalchemy import Connection
 from assets.conflicts import Conflict
 from assets.merge import (
     DEFAULT_RULES,
-    AssetFold,
     AssetState,
-    LocationFold,
     LocationState,
     MergeRules,
-    PalletFold,
     PalletState,
     effective_custodian,
 )
+from assets.targets import AnyFold, new_fold
 from sync.device import cache, outbox
 
 S = TypeVar("S", AssetState, PalletState, LocationState)
-AnyFold = AssetFold | PalletFold | LocationFold
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,20 +48,9 @@ def fold_for(
     whether the store had state for the key.
     """
     ops = outbox.in_flight_for(conn, key)
-    known_conflicts = cache.cached_conflicts(conn, key)
-    fold: AnyFold
-    if key.startswith("pallet:"):
-        pallet = cache.cached_pallet(conn, key)
-        fold = PalletFold(key, rules, pallet, known_conflicts)
-        known = pallet is not None
-    elif key.startswith("location:"):
-        tag = cache.cached_location_tag(conn, key)
-        fold = LocationFold(key, rules, tag, known_conflicts)
-        known = tag is not None
-    else:
-        asset = cache.cached_asset(conn, key)
-        fold = AssetFold(key, rules, asset, known_conflicts)
-        known = asset is not None
+    state = cache.cached_state(conn, key)
+    fold = new_fold(key, rules, state, cache.cached_conflicts(conn, key))
+    known = state is not None
     for op in ops:
         fold.apply(op)
     return fold, len(ops), known or bool(ops)

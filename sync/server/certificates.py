@@ -150,21 +150,22 @@ def _when(op: Operation) -> str:
     return iso(op.hlc.wall_ms) or ""
 
 
-def render_pdf(facts: CertificateFacts, issued_at: str, issuer: str) -> bytes:
-    """Lay the facts out on A4 pages; every value from the log is escaped for the markup."""
-    styles = getSampleStyleSheet()
-    body = styles["BodyText"]
-    small = ParagraphStyle("cited", fontName="Courier", fontSize=7, leading=9)
-    s = facts.state
-    tag = s.key.removeprefix("asset:")
-    story: list[Any] = []
+class _Story:
+    """The PDF's flowables, built section by section; every value is escaped for the markup."""
 
-    def heading(text: str) -> None:
-        story.extend([Spacer(1, 4 * mm), Paragraph(escape(text), styles["Heading2"])])
+    def __init__(self) -> None:
+        self.styles = getSampleStyleSheet()
+        self.flowables: list[Any] = []
 
-    def table(rows: list[list[str]], widths: list[float] | None = None) -> None:
-        cells = [[Paragraph(escape(c), body) for c in row] for row in rows]
-        grid = Table(cells, colWidths=widths, repeatRows=1)
+    def heading(self, text: str) -> None:
+        self.flowables += [Spacer(1, 4 * mm), Paragraph(escape(text), self.styles["Heading2"])]
+
+    def text(self, line: str) -> None:
+        self.flowables.append(Paragraph(escape(line), self.styles["BodyText"]))
+
+    def table(self, rows: list[list[str]]) -> None:
+        body = self.styles["BodyText"]
+        grid = Table([[Paragraph(escape(c), body) for c in row] for row in rows], repeatRows=1)
         grid.setStyle(
             TableStyle(
                 [
@@ -174,24 +175,21 @@ def render_pdf(facts: CertificateFacts, issued_at: str, issuer: str) -> bytes:
                 ]
             )
         )
-        story.append(grid)
+        self.flowables.append(grid)
 
-    def text(line: str) -> None:
-        story.append(Paragraph(escape(line), body))
 
-    story.append(Paragraph("Certificate of sanitization and disposition", styles["Title"]))
-    text(f"Issued {issued_at} by {issuer} from the TagTrail central store.")
-
-    heading("Asset")
-    table(
-        [
-            ["Tag", "Serial", "Make / model", "Category"],
-            [tag, s.serial or "-", f"{s.make or '-'} {s.model or ''}".strip(), s.category],
-        ]
+def _asset_section(story: _Story, s: AssetState) -> None:
+    story.heading("Asset")
+    make = f"{s.make or '-'} {s.model or ''}".strip()
+    tag = s.key.removeprefix("asset:")
+    story.table(
+        [["Tag", "Serial", "Make / model", "Category"], [tag, s.serial or "-", make, s.category]]
     )
-    text(f"Data-bearing: {'yes' if s.data_bearing else 'no'}. Status: {s.status}.")
+    story.text(f"Data-bearing: {'yes' if s.data_bearing else 'no'}. Status: {s.status}.")
 
-    heading("Data sanitization (NIST SP 800-88)")
+
+def _sanitization_section(story: _Story, facts: CertificateFacts) -> None:
+    story.heading("Data sanitization (NIST SP 800-88)")
     if facts.sanitized:
         rows = [["Storage serial", "Method", "Tool", "Verified", "By", "When"]]
         for serial, entry in facts.sanitized.items():
@@ -200,56 +198,79 @@ def render_pdf(facts: CertificateFacts, issued_at: str, issuer: str) -> bytes:
             method = f"{SANITIZATION_METHODS.label(a.method)} ({a.method})"
             verified = "verified" if a.verified else "NOT verified"
             rows.append([serial, method, a.tool, verified, a.performed_by, a.performed_at])
-        table(rows)
+        story.table(rows)
     else:
-        text("No sanitization record.")
+        story.text("No sanitization record.")
     for serial in facts.unsanitized:
-        text(f"Storage device {serial}: NO sanitization record.")
+        story.text(f"Storage device {serial}: NO sanitization record.")
 
-    heading("Disposition")
-    outcome = s.disposition or ""
-    rows = [["Outcome", "Weight", "Certificate number", "Value", "Commodity"]]
-    if facts.dispose is not None:
-        d = facts.dispose.op.args
-        assert isinstance(d, DisposeArgs)
-        weight = "-" if d.weight is None else f"{d.weight} ({d.weight.kg.quantize(GRAM)} kg)"
-        value = "-" if d.value is None else f"{d.value[0]} {d.value[1]}"
-        rows.append(
-            [OUTCOMES.label(outcome), weight, d.certificate or "-", value, d.commodity or "-"]
+
+def _disposition_section(story: _Story, facts: CertificateFacts) -> None:
+    story.heading("Disposition")
+    outcome = facts.state.disposition or ""
+    if facts.dispose is None:
+        story.text(
+            f"Outcome {outcome}, decided by a supervisor; no dispose record with its details."
         )
-        table(rows)
-        text(f"Recorded by {facts.dispose.op.actor} at {_when(facts.dispose.op)}.")
-    else:
-        text(f"Outcome {outcome}, decided by a supervisor; no dispose record with its details.")
+        return
+    d = facts.dispose.op.args
+    assert isinstance(d, DisposeArgs)
+    weight = "-" if d.weight is None else f"{d.weight} ({d.weight.kg.quantize(GRAM)} kg)"
+    value = "-" if d.value is None else f"{d.value[0]} {d.value[1]}"
+    story.table(
+        [
+            ["Outcome", "Weight", "Certificate number", "Value", "Commodity"],
+            [OUTCOMES.label(outcome), weight, d.certificate or "-", value, d.commodity or "-"],
+        ]
+    )
+    story.text(f"Recorded by {facts.dispose.op.actor} at {_when(facts.dispose.op)}.")
 
-    heading("Chain of custody")
-    if facts.handoffs:
-        rows = [["From", "To", "Signed by", "When", "Via"]]
-        for h in facts.handoffs:
-            a = h.entry.op.args
-            assert isinstance(a, HandoffArgs)
-            rows.append([a.from_holder, a.to_holder, a.signed_by, _when(h.entry.op), h.via or "-"])
-        table(rows)
-    else:
-        text("No custody handoff recorded.")
 
-    heading("Log entries cited")
-    text("Check these against the signed chain heads with `tagtrail server verify`.")
+def _custody_section(story: _Story, facts: CertificateFacts) -> None:
+    story.heading("Chain of custody")
+    if not facts.handoffs:
+        story.text("No custody handoff recorded.")
+        return
+    rows = [["From", "To", "Signed by", "When", "Via"]]
+    for h in facts.handoffs:
+        a = h.entry.op.args
+        assert isinstance(a, HandoffArgs)
+        rows.append([a.from_holder, a.to_holder, a.signed_by, _when(h.entry.op), h.via or "-"])
+    story.table(rows)
+
+
+def _cited_section(story: _Story, facts: CertificateFacts) -> None:
+    story.heading("Log entries cited")
+    story.text("Check these against the signed chain heads with `tagtrail server verify`.")
+    small = ParagraphStyle("cited", fontName="Courier", fontSize=7, leading=9)
     rows = [["Partition", "Position", "Kind", "Hash (SHA-256)"]]
     rows += [[e.partition, str(e.position), e.op.kind, e.hash] for e in facts.cited]
     cells = [[Paragraph(escape(c), small) for c in row] for row in rows]
     grid = Table(cells, colWidths=[22 * mm, 18 * mm, 20 * mm, 120 * mm])
     grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey)]))
-    story.append(grid)
+    story.flowables.append(grid)
 
+
+def render_pdf(facts: CertificateFacts, issued_at: str, issuer: str) -> bytes:
+    """Lay the facts out on A4 pages."""
+    story = _Story()
+    title = "Certificate of sanitization and disposition"
+    story.flowables.append(Paragraph(title, story.styles["Title"]))
+    story.text(f"Issued {issued_at} by {issuer} from the TagTrail central store.")
+    _asset_section(story, facts.state)
+    _sanitization_section(story, facts)
+    _disposition_section(story, facts)
+    _custody_section(story, facts)
+    _cited_section(story, facts)
     out = io.BytesIO()
+    tag = facts.state.key.removeprefix("asset:")
     doc = SimpleDocTemplate(
         out,
         pagesize=A4,
-        title=f"Certificate of sanitization and disposition: {tag}",
+        title=f"{title}: {tag}",
         author="TagTrail",
         leftMargin=15 * mm,
         rightMargin=15 * mm,
     )
-    doc.build(story)
+    doc.build(story.flowables)
     return out.getvalue()

@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -29,6 +28,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, insert, select, update
 
 from assets.errors import InvalidOperation
+from assets.locations import site_of
 from assets.merge import NO_EFFECT
 from assets.operations import Operation, RegisterLocationArgs, ResolveArgs, parse_operation
 from sync.errors import SequenceGap, TooLarge
@@ -404,12 +404,8 @@ def _sites(ops: Sequence[Operation], targets: Mapping[str, object]) -> dict[str,
     for op in ops:
         location = getattr(op.args, "location", None)
         if op.kind == "observe" and isinstance(location, str):
-            current[op.target] = location.split("/", 1)[0]
+            current[op.target] = site_of(location)
         elif isinstance(op.args, RegisterLocationArgs) and op.target not in current:
-            current[op.target] = op.args.path.split("/", 1)[0]  # where the tag hangs
+            current[op.target] = site_of(op.args.path)  # where the tag hangs
         sites[op.op_id] = current.get(op.touches[0], UNSITED)
     return sites
-
-
-def parse_body(body: str) -> Operation:
-    return parse_operation(json.loads(body))

@@ -19,20 +19,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Table, insert, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, or_, select, update
 
 from assets.conflicts import Conflict, Side
 from assets.hlc import Stamp, parse_stamp
-from assets.locations import Location, parse_location
+from assets.locations import Location, parse_location, site_of
 from assets.merge import (
     FLAGGED,
-    AssetFold,
     AssetState,
     FoldResult,
-    LocationFold,
     LocationState,
     MergeRules,
-    PalletFold,
     PalletState,
     TargetState,
     ordered,
@@ -41,9 +38,10 @@ from assets.operations import (
     ObserveArgs,
     Operation,
     RegisterLocationArgs,
-    ResolveArgs,
     parse_operation,
 )
+from assets.targets import ASSET, LOCATION_TAG, PALLET, AnyFold, kind_of, new_fold, state_from_dict
+from sync.server import disposals
 from sync.server import tables as t
 from sync.server.asset_fields import save_fields
 from sync.server.bulk import insert_rows, update_rows
@@ -69,7 +67,7 @@ def state_json(data: dict[str, object]) -> str:
 
 
 def site_of_location(location: str | None) -> str | None:
-    return location.split("/", 1)[0] if location else None
+    return site_of(location) if location else None
 
 
 @dataclass
@@ -86,6 +84,8 @@ class Target:
     result: FoldResult | None = None
     refolded: bool = False
     existed: bool = False
+    was_disposed: bool = False  # as loaded: the report counted it
+    was_at: str | None = None  # as loaded: the location it counted at
 
 
 class Positions:
@@ -99,28 +99,24 @@ class Positions:
         return self.last
 
 
-def _table_of(key: str) -> str:
-    """Which projection holds a target: pallets and location tags by prefix, else assets."""
-    if key.startswith("pallet:"):
-        return "pallet"
-    if key.startswith("location:"):
-        return "location_tag"
-    return "asset"
-
-
-# Each projection table, the column holding its folded state, and the state's class.
-_STORED: dict[str, tuple[Table, str, type[TargetState]]] = {
-    "asset": (t.assets, "state", AssetState),
-    "pallet": (t.pallets, "data", PalletState),
-    "location_tag": (t.location_tags, "state", LocationState),
+# Each kind of target's projection table and the column holding its folded state.
+PROJECTIONS: dict[str, tuple[Table, str]] = {
+    ASSET.name: (t.assets, "state"),
+    PALLET.name: (t.pallets, "data"),
+    LOCATION_TAG.name: (t.location_tags, "state"),
 }
+
+
+def projection_of(key: str) -> tuple[Table, str]:
+    """The projection table holding a target key's folded state, and its state column."""
+    return PROJECTIONS[kind_of(key).name]
 
 
 def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
     keys = sorted(set(keys))
     targets = {k: Target(k, None, None, None) for k in keys}
-    for kind, (table, column, state_class) in _STORED.items():
-        wanted = [k for k in keys if _table_of(k) == kind]
+    for name, (table, column) in PROJECTIONS.items():
+        wanted = [k for k in keys if kind_of(k).name == name]
         for chunk in _chunks(wanted):
             rows = conn.execute(
                 select(table.c.key, table.c[column], table.c.last_sort, table.c.site).where(
@@ -128,13 +124,13 @@ def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
                 )
             )
             for row in rows:
-                targets[row.key] = Target(
-                    row.key,
-                    state_class.from_dict(orjson.loads(row[1])),
-                    parse_sort(row.last_sort),
-                    row.site,
-                    existed=True,
+                state = state_from_dict(row.key, orjson.loads(row[1]))
+                targets[row.key] = target = Target(
+                    row.key, state, parse_sort(row.last_sort), row.site, existed=True
                 )
+                if isinstance(state, AssetState):
+                    target.was_disposed = state.disposition is not None
+                    target.was_at = state.location
     for chunk in _chunks(keys):
         rows = conn.execute(
             select(
@@ -145,20 +141,8 @@ def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
             target = targets[row.target]
             target.conflict_status[row.id] = row.status
             if row.status != "withdrawn":
-                target.conflicts[row.id] = conflict_from_dict(json.loads(row.body))
+                target.conflicts[row.id] = Conflict.from_dict(json.loads(row.body))
     return targets
-
-
-def conflict_from_dict(data: dict[str, Any]) -> Conflict:
-    return Conflict(
-        id=data["id"],
-        type=data["type"],
-        target=data["target"],
-        sides=tuple(Side(s["op_id"], s["value"]) for s in data["sides"]),
-        detail=dict(data.get("detail") or {}),
-        decided_by=data.get("decided_by"),
-        decision=data.get("decision"),
-    )
 
 
 def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
@@ -173,20 +157,10 @@ def log_ops_for(conn: Connection, key: str) -> list[Operation]:
     return [parse_operation(json.loads(row.body)) for row in rows]
 
 
-def _new_fold(
-    target: Target, rules: MergeRules, resume: bool
-) -> AssetFold | PalletFold | LocationFold:
-    state = target.state if resume else None
-    conflicts = target.conflicts if resume else None
-    table = _table_of(target.key)
-    if table == "pallet":
-        assert state is None or isinstance(state, PalletState)
-        return PalletFold(target.key, rules, state, conflicts)
-    if table == "location_tag":
-        assert state is None or isinstance(state, LocationState)
-        return LocationFold(target.key, rules, state, conflicts)
-    assert state is None or isinstance(state, AssetState)
-    return AssetFold(target.key, rules, state, conflicts)
+def _new_fold(target: Target, rules: MergeRules, resume: bool) -> AnyFold:
+    if resume:
+        return new_fold(target.key, rules, target.state, target.conflicts)
+    return new_fold(target.key, rules)
 
 
 def fold_batch(
@@ -277,6 +251,89 @@ def stamp_iso(hlc: str) -> str | None:
     return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds")
 
 
+def _asset_row(key: str, state: AssetState, target: Target) -> dict[str, Any]:
+    assert target.last_sort is not None
+    return {
+        "b_key": key,
+        "tag_upper": key.removeprefix("asset:").upper(),
+        "site": site_of_location(state.location),
+        "serial": state.serial.upper() if state.serial else None,
+        "status": state.status,
+        "location": state.location,
+        "grade": state.grade,
+        "grade_disputed": state.grade_disputed,
+        "pallet": state.pallet,
+        "custodian": state.custodian,
+        "version": state.version,
+        "last_sort": sort_text(target.last_sort),
+        "state": state_json(state.to_dict()),
+    }
+
+
+def _tag_row(key: str, state: LocationState, target: Target) -> dict[str, Any]:
+    assert target.last_sort is not None
+    return {
+        "b_key": key,
+        "tag": key.removeprefix("location:"),
+        "path": state.path,
+        "name": state.name,
+        "site": site_of_location(state.path) or target.site,
+        "version": state.version,
+        "last_sort": sort_text(target.last_sort),
+        "state": state_json(state.to_dict()),
+    }
+
+
+def _pallet_row(key: str, state: PalletState, target: Target, site: str | None) -> dict[str, Any]:
+    assert target.last_sort is not None
+    return {
+        "b_key": key,
+        "site": target.site or site,
+        "state": state.state,
+        "custodian": state.custodian,
+        "version": state.version,
+        "last_sort": sort_text(target.last_sort),
+        "data": state_json(state.to_dict()),
+    }
+
+
+def _row_of(
+    target: Target, batch_ops: Sequence[Operation], op_sites: dict[str, str]
+) -> tuple[Table, dict[str, Any]]:
+    """The projection table a folded target is written to, and its row."""
+    assert target.result is not None
+    state = target.result.state
+    if isinstance(state, AssetState):
+        return t.assets, _asset_row(target.key, state, target)
+    if isinstance(state, LocationState):
+        return t.location_tags, _tag_row(target.key, state, target)
+    assert isinstance(state, PalletState)
+    first_site = next((op_sites[op.op_id] for op in batch_ops if target.key in op.touches), None)
+    return t.pallets, _pallet_row(target.key, state, target, first_site)
+
+
+def _conflict_changes(
+    target: Target, site: str | None
+) -> list[tuple[Conflict, str, str | None, bool]]:
+    """The conflicts of a folded target whose stored row must change: (conflict, status, site,
+    stored before)."""
+    assert target.result is not None
+    derived = target.result.conflicts
+    changes = []
+    for cid, conflict in derived.items():
+        stored = target.conflict_status.get(cid)
+        status = "open" if conflict.is_open else "decided"
+        before = target.conflicts.get(cid)
+        if stored == status and before is not None and before.decided_by == conflict.decided_by:
+            continue
+        changes.append((conflict, status, site, stored is not None))
+    if target.refolded:
+        for cid, stored in target.conflict_status.items():
+            if cid not in derived and stored != "withdrawn":
+                changes.append((target.conflicts[cid], "withdrawn", site, True))
+    return changes
+
+
 def save_targets(
     conn: Connection,
     targets: dict[str, Target],
@@ -284,88 +341,57 @@ def save_targets(
     positions: Positions,
     op_sites: dict[str, str],
 ) -> None:
-    """Write every changed target, its conflicts and the locations the batch observed."""
-    asset_inserts: list[dict[str, Any]] = []
-    asset_updates: list[dict[str, Any]] = []
-    pallet_inserts: list[dict[str, Any]] = []
-    pallet_updates: list[dict[str, Any]] = []
-    tag_inserts: list[dict[str, Any]] = []
-    tag_updates: list[dict[str, Any]] = []
-    conflict_rows: list[tuple[Conflict, str, str | None, bool]] = []  # conflict, status, site
-    for key, target in sorted(targets.items()):
+    """Write every changed target, its conflicts, the locations the batch observed, the
+    location counts and the report's aggregates."""
+    writes: dict[Table, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
+        table: ([], []) for table in (t.assets, t.pallets, t.location_tags)
+    }
+    conflict_rows: list[tuple[Conflict, str, str | None, bool]] = []
+    for _key, target in sorted(targets.items()):
         if target.result is None:
             continue
-        position = positions.next()
-        state = target.result.state
-        assert target.last_sort is not None
-        if isinstance(state, AssetState):
-            site = site_of_location(state.location)
-            row = {
-                "b_key": key,
-                "site": site,
-                "serial": state.serial.upper() if state.serial else None,
-                "status": state.status,
-                "location": state.location,
-                "grade": state.grade,
-                "grade_disputed": state.grade_disputed,
-                "pallet": state.pallet,
-                "custodian": state.custodian,
-                "version": state.version,
-                "last_sort": sort_text(target.last_sort),
-                "position": position,
-                "state": state_json(state.to_dict()),
-            }
-            (asset_updates if target.existed else asset_inserts).append(row)
-        elif isinstance(state, LocationState):
-            site = site_of_location(state.path) or target.site
-            row = {
-                "b_key": key,
-                "tag": key.removeprefix("location:"),
-                "path": state.path,
-                "name": state.name,
-                "site": site,
-                "version": state.version,
-                "last_sort": sort_text(target.last_sort),
-                "position": position,
-                "state": state_json(state.to_dict()),
-            }
-            (tag_updates if target.existed else tag_inserts).append(row)
-        else:
-            site = target.site or next(
-                (op_sites[op.op_id] for op in batch_ops if key in op.touches), None
-            )
-            row = {
-                "b_key": key,
-                "site": site,
-                "state": state.state,
-                "custodian": state.custodian,
-                "version": state.version,
-                "last_sort": sort_text(target.last_sort),
-                "position": position,
-                "data": state_json(state.to_dict()),
-            }
-            (pallet_updates if target.existed else pallet_inserts).append(row)
-        target.site = site
-        derived = target.result.conflicts
-        for cid, conflict in derived.items():
-            stored = target.conflict_status.get(cid)
-            status = "open" if conflict.is_open else "decided"
-            before = target.conflicts.get(cid)
-            if stored == status and before is not None and before.decided_by == conflict.decided_by:
-                continue
-            conflict_rows.append((conflict, status, site, stored is not None))
-        if target.refolded:
-            for cid, stored in target.conflict_status.items():
-                if cid not in derived and stored != "withdrawn":
-                    conflict_rows.append((target.conflicts[cid], "withdrawn", site, True))
-    _write(conn, t.assets, asset_inserts, asset_updates)
-    _write(conn, t.pallets, pallet_inserts, pallet_updates)
-    _write(conn, t.location_tags, tag_inserts, tag_updates)
+        table, row = _row_of(target, batch_ops, op_sites)
+        row["position"] = positions.next()
+        target.site = row["site"]
+        writes[table][1 if target.existed else 0].append(row)
+        conflict_rows += _conflict_changes(target, row["site"])
+    for table, (inserts, updates) in writes.items():
+        _write(conn, table, inserts, updates)
     states = {key: target.state for key, target in targets.items()}
     save_fields(conn, states, batch_ops, {key for key, tg in targets.items() if tg.existed})
     if conflict_rows:
         _save_conflicts(conn, conflict_rows, batch_ops, targets, positions)
     _save_locations(conn, batch_ops, positions)
+    changed = {
+        key: target.result.state
+        for key, target in targets.items()
+        if target.result is not None and isinstance(target.result.state, AssetState)
+    }
+    _count_locations(conn, [targets[key] for key in changed])
+    was_disposed = [key for key in changed if targets[key].was_disposed]
+    disposals.maintain(conn, list(changed.values()), was_disposed)
+
+
+def _count_locations(conn: Connection, changed: Sequence[Target]) -> None:
+    """Move each changed asset's count from the place it was at to the place it is at."""
+    deltas: dict[str, int] = {}
+    for target in changed:
+        assert target.result is not None
+        now = getattr(target.result.state, "location", None)
+        if now == target.was_at:
+            continue
+        if target.was_at:
+            deltas[target.was_at] = deltas.get(target.was_at, 0) - 1
+        if now:
+            deltas[now] = deltas.get(now, 0) + 1
+    params = [{"b_key": k, "delta": d} for k, d in sorted(deltas.items()) if d]
+    if params:
+        conn.execute(
+            update(t.locations)
+            .where(t.locations.c.key == bindparam("b_key"))
+            .values(asset_count=t.locations.c.asset_count + bindparam("delta")),
+            params,
+        )
 
 
 def _write(
@@ -474,10 +500,6 @@ def _save_locations(conn: Connection, ops: Sequence[Operation], positions: Posit
             }
         )
     insert_rows(conn, t.locations, rows)
-
-
-def decision_target(op: Operation) -> str | None:
-    return op.args.on if isinstance(op.args, ResolveArgs) else None
 
 
 def rebuild(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from sync.errors import NotFound
 from sync.protocol import (
@@ -65,6 +65,15 @@ def asset_views(conn: Connection, keys: list[str]) -> list[AssetView]:
     return [by_key[key] for key in keys if key in by_key]
 
 
+def prefix_range(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
+    """`column` starts with `prefix`, as a range an index serves on both databases (the search
+    columns compare by code point: COLLATE "C" on PostgreSQL, BINARY on SQLite)."""
+    stem = prefix.rstrip(chr(0x10FFFF))
+    if not stem:
+        return column >= prefix
+    return and_(column >= prefix, column < stem[:-1] + chr(ord(stem[-1]) + 1))
+
+
 def search_assets(
     conn: Connection,
     *,
@@ -77,21 +86,21 @@ def search_assets(
 ) -> AssetPage:
     """Assets by tag or serial (prefix, case-insensitive), site, status, location prefix."""
     query = select(t.assets)
-    if q:
-        needle = q.strip().upper()
+    needle = q.strip().upper() if q else ""
+    if needle:
         query = query.where(
             or_(
-                t.assets.c.key == asset_key(q.strip()),
-                t.assets.c.key.like(f"asset:{needle}%"),
-                t.assets.c.serial.like(f"{needle}%"),
+                prefix_range(t.assets.c.tag_upper, needle.removeprefix("ASSET:")),
+                prefix_range(t.assets.c.serial, needle),
             )
         )
     if site:
         query = query.where(t.assets.c.site == site.upper())
     if status:
         query = query.where(t.assets.c.status == status)
-    if location:
-        query = query.where(t.assets.c.location.like(f"{location.upper().strip('/')}%"))
+    place = location.upper().strip("/") if location else ""
+    if place:
+        query = query.where(prefix_range(t.assets.c.location, place))
     if after:
         query = query.where(t.assets.c.key > after)
     rows = list(conn.execute(query.order_by(t.assets.c.key).limit(limit + 1)))
@@ -172,26 +181,23 @@ def list_locations(
         query = query.where(t.locations.c.site == site.upper())
     if after:
         query = query.where(t.locations.c.key > after)
-    rows = list(conn.execute(query.order_by(t.locations.c.key).limit(limit)))
-    counts: dict[str, int] = {}
-    keys = [r.key for r in rows]
-    if keys:
-        counted = conn.execute(
-            select(t.assets.c.location, func.count())
-            .where(t.assets.c.location.in_(keys))
-            .group_by(t.assets.c.location)
-        )
-        counts = {str(r[0]): int(r[1]) for r in counted}
+    rows = conn.execute(query.order_by(t.locations.c.key).limit(limit))
     return [
         LocationView(
             key=r.key,
             site=r.site,
             level=r.level,
             first_position=r.first_position,
-            asset_count=counts.get(r.key, 0),
+            asset_count=r.asset_count,
         )
         for r in rows
     ]
+
+
+def log_entries(conn: Connection) -> int:
+    """Entries in the log: each partition's last position (positions are gapless)."""
+    total = conn.execute(select(func.sum(t.partitions.c.log_position))).scalar()
+    return int(total or 0)
 
 
 def list_location_tags(

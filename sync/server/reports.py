@@ -3,30 +3,32 @@ storage devices of data-bearing assets were sanitized, and landfill diversion.
 
 An asset counts once, through the dispose operation its folded state cites (`disposition_op`;
 when a supervisor decided a disputed disposition, the first dispose operation with the decided
-outcome). The window is on that operation's HLC wall time. The log is read in pages of dispose
-operations joined with their asset's projection, so memory stays flat however large the log.
+outcome). The window is on that operation's HLC wall time.
+
+`disposition_report` reads the aggregates the push path keeps (sync.server.disposals): whole
+UTC days inside the window from the per-day sums, the partial days at its edges from the
+per-asset rows, so its cost follows the days asked for, not the size of the log.
+`recompute_report` walks the log's dispose records instead; tests hold the two equal.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, select
 
 from assets.disposition import (
     COMMODITIES,
     DIVERTED_OUTCOMES,
     OUTCOMES,
-    REUSE_OUTCOMES,
     SANITIZATION_METHODS,
     landfill_diversion,
 )
-from assets.merge import AssetFold, AssetState
+from assets.merge import AssetState
 from assets.operations import DisposeArgs, parse_operation
 from sync.errors import BadRequest
 from sync.protocol import (
@@ -38,6 +40,7 @@ from sync.protocol import (
     SanitizationSummary,
 )
 from sync.server import tables as t
+from sync.server.disposals import DAY_MS, Disposal, Totals, contribution, first_dispose_op
 
 PAGE_SIZE = 500
 MAX_FOLLOW_UP_TAGS = 100
@@ -104,22 +107,6 @@ def _stamp_bound(ms: int) -> str:
     return f"{ms:013d}"
 
 
-def first_dispose_op(conn: Connection, key: str, outcome: str | None) -> Any:
-    """The first dispose operation of an asset in fold order (with `outcome`, if any does)."""
-    rows = conn.execute(
-        select(t.oplog.c.op_id, t.oplog.c.body)
-        .where(t.oplog.c.kind == "dispose", t.oplog.c.target == key)
-        .order_by(t.oplog.c.hlc, t.oplog.c.device_id, t.oplog.c.device_seq)
-    )
-    first = None
-    for row in rows:
-        if first is None:
-            first = row
-        if json.loads(row.body)["args"].get("outcome") == outcome:
-            return row
-    return first
-
-
 def cited_dispose_op_id(conn: Connection, state: AssetState) -> str | None:
     """The dispose operation that stands for an asset's disposition; None when it has none."""
     if state.disposition is None or state.disposition_op is None:
@@ -134,118 +121,148 @@ def cited_dispose_op_id(conn: Connection, state: AssetState) -> str | None:
     return None if row is None else str(row.op_id)
 
 
-@dataclass
-class _Outcome:
-    assets: int = 0
-    weighed: int = 0
-    weight_kg: Decimal = Decimal(0)
-    value: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-
-
-@dataclass
-class _Tally:
-    """Running totals; nothing per asset is kept except the capped follow-up list."""
-
-    outcomes: dict[str, _Outcome] = field(default_factory=lambda: {o: _Outcome() for o in OUTCOMES})
-    commodities: dict[str | None, tuple[int, Decimal]] = field(default_factory=dict)
-    without_weight: int = 0
-    data_bearing: int = 0
-    storage_devices: int = 0
-    methods: dict[tuple[str, bool], int] = field(default_factory=lambda: defaultdict(int))
-    without_record: int = 0
-    unverified_reuse: int = 0
-    unverified_reuse_tags: list[str] = field(default_factory=list)
-
-    def add(self, state: AssetState, args: DisposeArgs) -> None:
-        outcome = state.disposition or args.outcome
-        totals = self.outcomes[outcome]
-        totals.assets += 1
-        if args.weight is None:
-            self.without_weight += 1
-        else:
-            totals.weighed += 1
-            totals.weight_kg += args.weight.kg
-        if args.value is not None:
-            amount, currency = args.value
-            totals.value[currency] += amount
-        if outcome == "recycle":
-            count, kg = self.commodities.get(args.commodity, (0, Decimal(0)))
-            weight = args.weight.kg if args.weight is not None else Decimal(0)
-            self.commodities[args.commodity] = (count + 1, kg + weight)
-        if state.data_bearing:
-            self._sanitization(state, outcome)
-
-    def _sanitization(self, state: AssetState, outcome: str) -> None:
-        self.data_bearing += 1
-        required = AssetFold(state.key, state=state).required_sanitizations()
-        self.storage_devices += len(required)
-        for method, verified, _op in state.sanitized.values():
-            self.methods[(method, verified)] += 1
-        self.without_record += sum(1 for s in required if s not in state.sanitized)
-        unverified = [s for s in required if not (s in state.sanitized and state.sanitized[s][1])]
-        if outcome in REUSE_OUTCOMES and unverified:
-            self.unverified_reuse += 1
-            if len(self.unverified_reuse_tags) < MAX_FOLLOW_UP_TAGS:
-                self.unverified_reuse_tags.append(state.key.removeprefix("asset:"))
-
-    def report(self, site: str | None, window: Window) -> DispositionReport:
-        outcomes = [
+def _outcome_lines(totals: Totals) -> list[OutcomeTotal]:
+    lines = []
+    for name in OUTCOMES:
+        o = totals.outcomes.get(name)
+        value = [] if o is None else sorted(o.value.items())
+        lines.append(
             OutcomeTotal(
                 outcome=name,
-                assets=o.assets,
-                weighed=o.weighed,
-                weight_kg=o.weight_kg.quantize(GRAM),
-                value=[MoneyTotal(currency=c, amount=a) for c, a in sorted(o.value.items())],
+                assets=o.assets if o else 0,
+                weighed=o.weighed if o else 0,
+                weight_kg=(o.weight_kg if o else Decimal(0)).quantize(GRAM),
+                value=[MoneyTotal(currency=c, amount=a) for c, (_n, a) in value],
             )
-            for name, o in self.outcomes.items()
-        ]
-        retired = sum((o.weight_kg for o in self.outcomes.values()), Decimal(0))
-        diverted = sum(
-            (o.weight_kg for n, o in self.outcomes.items() if n in DIVERTED_OUTCOMES), Decimal(0)
         )
-        share = landfill_diversion(diverted, retired)
-        order = {name: i for i, name in enumerate(COMMODITIES)}
-        recycling = [
-            CommodityTotal(commodity=c, assets=n, weight_kg=kg.quantize(GRAM))
-            for c, (n, kg) in sorted(
-                self.commodities.items(), key=lambda item: order.get(item[0] or "", len(order))
-            )
-        ]
-        methods = [
+    return lines
+
+
+def _sanitization(totals: Totals, tags: list[str]) -> SanitizationSummary:
+    return SanitizationSummary(
+        data_bearing_assets=totals.data_bearing,
+        storage_devices=totals.storage_devices,
+        by_method=[
             MethodTotal(
-                method=m, verified=self.methods[(m, True)], unverified=self.methods[(m, False)]
+                method=m,
+                verified=totals.methods.get((m, True), 0),
+                unverified=totals.methods.get((m, False), 0),
             )
             for m in SANITIZATION_METHODS
-        ]
-        return DispositionReport(
-            site=site,
-            since=window.since_iso,
-            until=window.until_iso,
-            assets_disposed=sum(o.assets for o in self.outcomes.values()),
-            assets_without_weight=self.without_weight,
-            outcomes=outcomes,
-            recycling=recycling,
-            sanitization=SanitizationSummary(
-                data_bearing_assets=self.data_bearing,
-                storage_devices=self.storage_devices,
-                by_method=methods,
-                devices_without_record=self.without_record,
-                reuse_without_verified_record=self.unverified_reuse,
-                reuse_without_verified_record_tags=self.unverified_reuse_tags,
-            ),
-            weight_retired_kg=retired.quantize(GRAM),
-            weight_diverted_kg=diverted.quantize(GRAM),
-            landfill_diversion=None if share is None else share.quantize(FRACTION),
+        ],
+        devices_without_record=totals.without_record,
+        reuse_without_verified_record=totals.unverified_reuse,
+        reuse_without_verified_record_tags=tags,
+    )
+
+
+def build_report(
+    totals: Totals, tags: list[str], site: str | None, window: Window
+) -> DispositionReport:
+    """The report's shape from summed totals and the follow-up tags."""
+    retired = sum((o.weight_kg for o in totals.outcomes.values()), Decimal(0))
+    diverted = sum(
+        (o.weight_kg for n, o in totals.outcomes.items() if n in DIVERTED_OUTCOMES), Decimal(0)
+    )
+    share = landfill_diversion(diverted, retired)
+    order = {name: i for i, name in enumerate(COMMODITIES)}
+    recycling = [
+        CommodityTotal(commodity=c, assets=n, weight_kg=kg.quantize(GRAM))
+        for c, (n, kg) in sorted(
+            totals.commodities.items(), key=lambda item: order.get(item[0] or "", len(order))
         )
+    ]
+    return DispositionReport(
+        site=site,
+        since=window.since_iso,
+        until=window.until_iso,
+        assets_disposed=totals.assets,
+        assets_without_weight=totals.without_weight,
+        outcomes=_outcome_lines(totals),
+        recycling=recycling,
+        sanitization=_sanitization(totals, tags),
+        weight_retired_kg=retired.quantize(GRAM),
+        weight_diverted_kg=diverted.quantize(GRAM),
+        landfill_diversion=None if share is None else share.quantize(FRACTION),
+    )
+
+
+def _whole_days(window: Window) -> tuple[int | None, int | None]:
+    """The first and the end (exclusive) of the whole UTC days inside the window."""
+    first = None if window.since_ms is None else -(-window.since_ms // DAY_MS)
+    end = None if window.until_ms is None else window.until_ms // DAY_MS
+    return first, end
+
+
+def _disposals(site: str | None, since_ms: int | None, until_ms: int | None) -> Select[Any]:
+    query = select(t.disposals)
+    if site:
+        query = query.where(t.disposals.c.site == site)
+    if since_ms is not None:
+        query = query.where(t.disposals.c.wall_ms >= since_ms)
+    if until_ms is not None:
+        query = query.where(t.disposals.c.wall_ms < until_ms)
+    return query
+
+
+def _edge_ranges(window: Window) -> list[tuple[int | None, int | None]]:
+    """The parts of the window outside its whole days, read from the per-asset rows."""
+    first, end = _whole_days(window)
+    if first is not None and end is not None and first >= end:
+        return [(window.since_ms, window.until_ms)]  # within one day: no whole day at all
+    edges: list[tuple[int | None, int | None]] = []
+    if first is not None and window.since_ms is not None and window.since_ms < first * DAY_MS:
+        edges.append((window.since_ms, first * DAY_MS))
+    if end is not None and window.until_ms is not None and window.until_ms > end * DAY_MS:
+        edges.append((end * DAY_MS, window.until_ms))
+    return edges
+
+
+def _day_totals(conn: Connection, site: str | None, window: Window) -> Totals:
+    totals = Totals()
+    first, end = _whole_days(window)
+    if first is not None and end is not None and first >= end:
+        return totals
+    query = select(t.disposal_days.c.totals)
+    if site:
+        query = query.where(t.disposal_days.c.site == site)
+    if first is not None:
+        query = query.where(t.disposal_days.c.day >= first)
+    if end is not None:
+        query = query.where(t.disposal_days.c.day < end)
+    for text in conn.execute(query).scalars():
+        totals.add(Totals.from_json(text))
+    return totals
+
+
+def _follow_up_tags(conn: Connection, site: str | None, window: Window) -> list[str]:
+    query = _disposals(site, window.since_ms, window.until_ms).where(
+        t.disposals.c.unverified_reuse.is_(True)
+    )
+    rows = conn.execute(query.order_by(t.disposals.c.position).limit(MAX_FOLLOW_UP_TAGS))
+    return [str(row.key).removeprefix("asset:") for row in rows]
 
 
 def disposition_report(
+    conn: Connection, site: str | None = None, window: Window = Window()
+) -> DispositionReport:
+    """Totals over the assets disposed of in `window` (optionally of one site)."""
+    site = site.strip().upper() if site else None
+    totals = _day_totals(conn, site, window)
+    for since_ms, until_ms in _edge_ranges(window):
+        for row in conn.execute(_disposals(site, since_ms, until_ms)):
+            totals.add(Disposal.from_row(row).totals)
+    return build_report(totals, _follow_up_tags(conn, site, window), site, window)
+
+
+def recompute_report(
     conn: Connection,
     site: str | None = None,
     window: Window = Window(),
     page_size: int = PAGE_SIZE,
 ) -> DispositionReport:
-    """Totals over the assets disposed of in `window` (optionally of one site)."""
+    """The same report from the log's dispose records and the projection, without the
+    aggregates: for tests and audits (it reads every dispose record)."""
     site = site.strip().upper() if site else None
     query = (
         select(t.oplog.c.position, t.oplog.c.op_id, t.oplog.c.body, t.assets.c.state)
@@ -258,8 +275,7 @@ def disposition_report(
         query = query.where(t.oplog.c.hlc < _stamp_bound(window.until_ms))
     if site:
         query = query.where(t.assets.c.site == site)
-    tally = _Tally()
-    after = 0
+    totals, tags, after = Totals(), list[str](), 0
     while True:
         page = list(
             conn.execute(
@@ -276,9 +292,12 @@ def disposition_report(
                 continue  # a merged duplicate or the losing side of a dispute
             args = parse_operation(json.loads(row.body)).args
             assert isinstance(args, DisposeArgs)
-            tally.add(state, args)
+            one = contribution(state, args)
+            totals.add(one)
+            if one.unverified_reuse and len(tags) < MAX_FOLLOW_UP_TAGS:
+                tags.append(state.key.removeprefix("asset:"))
         if len(page) < page_size:
-            return tally.report(site, window)
+            return build_report(totals, tags, site, window)
         after = page[-1].position
 
 
@@ -288,4 +307,5 @@ __all__ = [
     "disposition_report",
     "first_dispose_op",
     "parse_window",
+    "recompute_report",
 ]

@@ -34,6 +34,7 @@ from sync.server.auth import STORE_DEVICE_PREFIX
 from sync.server.chain import canonical_json
 from sync.server.db import writing
 from sync.server.ingest import Prepared, ingest, lock_partition
+from sync.server.projections import projection_of
 from sync.server.signing import write_head_file
 from sync.server.store import Store
 
@@ -208,10 +209,6 @@ def _store_clock(conn: Connection, device_id: str, store: Store) -> tuple[int, H
 
 
 def _target_last_hlc(conn: Connection, target: str) -> Stamp | None:
-    table = t.assets
-    if target.startswith("pallet:"):
-        table = t.pallets
-    elif target.startswith("location:"):
-        table = t.location_tags
+    table, _column = projection_of(target)
     text = conn.execute(select(table.c.last_sort).where(table.c.key == target)).scalar()
     return parse_stamp(str(text).split("|", 1)[0]) if text else None

@@ -9,6 +9,12 @@ a test compares the two.
 - `assets`, `pallets`, `locations`, `location_tags`, `conflicts` are projections: each row carries `position`, the
   change-feed position of its latest change, which pull pages on.
 - `rejections` and `quarantine` keep what was not applied, with the reason, never dropped.
+- `disposals` (one row per disposed asset: what it adds to the report) and `disposal_days`
+  (those contributions summed per site and UTC day) keep the disposition report flat; both are
+  maintained in the push transaction (sync.server.disposals).
+
+Search columns compare byte by byte on both databases (COLLATE "C" on PostgreSQL, SQLite's
+default BINARY), so a prefix is a range on an index: `>= p AND < p'` (see queries.prefix_range).
 """
 
 from __future__ import annotations
@@ -27,6 +33,12 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
+
+
+def _bytewise(length: int) -> String:
+    """Text ordered by code point on both databases, so prefix ranges use the index."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
 
 meta = Table(
     "meta",
@@ -66,6 +78,8 @@ oplog = Table(
 )
 Index("ix_oplog_fold_a", oplog.c.fold_a)
 Index("ix_oplog_fold_b", oplog.c.fold_b)
+# One kind of record of one target in fold time: a first dispose record, a pallet's handoffs.
+Index("ix_oplog_target_kind_hlc", oplog.c.target, oplog.c.kind, oplog.c.hlc)
 
 heads = Table(
     "heads",
@@ -197,10 +211,11 @@ assets = Table(
     "assets",
     metadata,
     Column("key", String(200), primary_key=True),
+    Column("tag_upper", _bytewise(200), nullable=False, index=True),  # the tag, for search
     Column("site", String(64)),
-    Column("serial", String(80), index=True),  # upper-cased for search
+    Column("serial", _bytewise(80), index=True),  # upper-cased for search
     Column("status", String(40), nullable=False),
-    Column("location", String(200)),
+    Column("location", _bytewise(200), index=True),
     Column("grade", String(20)),
     Column("grade_disputed", Boolean, nullable=False),
     Column("pallet", String(200)),
@@ -210,6 +225,9 @@ assets = Table(
     Column("position", BigInteger, nullable=False, index=True),
     Column("state", Text, nullable=False),
 )
+# Filters served in key order, so a page stops after `limit` rows and a miss costs one probe.
+Index("ix_assets_site_key", assets.c.site, assets.c.key)
+Index("ix_assets_status_key", assets.c.status, assets.c.key)
 
 pallets = Table(
     "pallets",
@@ -223,6 +241,7 @@ pallets = Table(
     Column("position", BigInteger, nullable=False, index=True),
     Column("data", Text, nullable=False),
 )
+Index("ix_pallets_state_key", pallets.c.state, pallets.c.key)
 
 locations = Table(
     "locations",
@@ -232,7 +251,10 @@ locations = Table(
     Column("level", String(20), nullable=False),
     Column("first_position", BigInteger, nullable=False),
     Column("position", BigInteger, nullable=False, index=True),
+    # Assets whose current location is exactly this place, kept up to date by each push.
+    Column("asset_count", Integer, nullable=False, server_default="0"),
 )
+Index("ix_locations_site_key", locations.c.site, locations.c.key)
 
 # Printed location tags and the place each marks (LocationState), shared by every device.
 location_tags = Table(
@@ -290,3 +312,34 @@ Index(
     asset_fields.c.asset_key,
     postgresql_ops={"folded": "text_pattern_ops"},
 )
+# The review list pages on raised_position, alone or under one filter.
+Index("ix_conflicts_raised_position", conflicts.c.raised_position)
+Index("ix_conflicts_status_raised", conflicts.c.status, conflicts.c.raised_position)
+Index("ix_conflicts_type_raised", conflicts.c.type, conflicts.c.raised_position)
+Index("ix_conflicts_site_raised", conflicts.c.site, conflicts.c.raised_position)
+
+# What each disposed asset adds to the disposition report (sync.server.disposals.Totals).
+disposals = Table(
+    "disposals",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("site", String(64)),
+    Column("wall_ms", BigInteger, nullable=False),  # the cited dispose record's clock time
+    Column("position", BigInteger, nullable=False),  # ... and its log position
+    Column("unverified_reuse", Boolean, nullable=False),
+    Column("totals", Text, nullable=False),
+)
+Index("ix_disposals_wall_ms", disposals.c.wall_ms)
+Index("ix_disposals_site_wall_ms", disposals.c.site, disposals.c.wall_ms)
+Index("ix_disposals_unverified_position", disposals.c.unverified_reuse, disposals.c.position)
+
+# Those contributions summed per site and UTC day ('' for assets with no site).
+disposal_days = Table(
+    "disposal_days",
+    metadata,
+    Column("site", String(64), primary_key=True),
+    Column("day", Integer, primary_key=True),  # days since 1970-01-01, UTC
+    Column("assets", Integer, nullable=False),
+    Column("totals", Text, nullable=False),
+)
+Index("ix_disposal_days_day", disposal_days.c.day)

@@ -19,11 +19,11 @@ from assets.merge import (
     effective_custodian,
     fold_asset,
     fold_pallet,
-    fold_target,
     ordered,
 )
 from assets.operations import Operation
 from assets.statuses import TRANSITIONS
+from assets.targets import fold_target
 from tests.assets.factory import BASE_MS, Device
 
 A = "asset:TA-0000001-X"

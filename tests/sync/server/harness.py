@@ -17,6 +17,17 @@ from sync.server.store import Store
 PINS = {"admin": "1111", "sup": "2222", "tech": "3333", "crew": "4444"}
 
 
+def head_revision() -> str:
+    """The newest migration shipped (what a fresh store is at)."""
+    from alembic.script import ScriptDirectory
+
+    from sync.server.migrate import MIGRATIONS_DIR
+
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    assert head is not None
+    return head
+
+
 def open_store(db_url: str, tmp_path: Path, **overrides: Any) -> Store:
     settings = Settings(db_url=db_url, key_file=tmp_path / "keys" / "signing.key", **overrides)
     return Store.open(settings)

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from assets.operations import Operation
 from tests.assets.factory import BASE_MS, Device
@@ -24,190 +24,170 @@ def _kg(n: int) -> dict[str, str]:
     return {"value": str(n), "unit": "kg"}
 
 
+# One side of a scenario: kind, target, args, expects; "{tag}" stands for the scenario's tag.
+Step = tuple[str, str, dict[str, Any], dict[str, str | None] | None]
+ASSET, PALLET = "asset:{tag}", "pallet:{tag}"
+_SEAL = {"seal_number": "S1", "gross": _kg(100), "tare": _kg(20)}
+_WIPE = {"storage_serial": "D1", "tool": "wiper", "performed_by": "x", "performed_at": "2026-01-01"}
+_IN_STOCK: dict[str, str | None] = {"status": "in_stock"}
+_FRESH_GRADE: dict[str, str | None] = {"grade_op": None}
+
+# name, the conflict expected (None: merges by itself), device A's step, device B's step
+SCENARIOS: tuple[tuple[str, str | None, Step, Step], ...] = (
+    (
+        "tag_claimed_twice",
+        "tag_claimed_twice",
+        ("register", ASSET, {"serial": "S-1"}, None),
+        ("register", ASSET, {"serial": "S-2"}, None),
+    ),
+    (
+        "location_tag_named_twice",
+        "tag_claimed_twice",
+        ("register", "location:{tag}", {"path": "DAL1/B1/CLOSET-2"}, None),
+        ("register", "location:{tag}", {"path": "DAL1/B2/CLOSET-9"}, None),
+    ),
+    (
+        "location_tag_same_place_merges",
+        None,
+        ("register", "location:{tag}", {"path": "DAL1/B1/CLOSET-2"}, None),
+        ("register", "location:{tag}", {"path": "dal1/b1/closet-2", "name": "C2"}, None),
+    ),
+    (
+        "same_claim_merges",
+        None,
+        ("register", ASSET, {"serial": "S-9"}, None),
+        ("register", ASSET, {"serial": "s-9"}, None),
+    ),
+    (
+        "duplicate_tag_sighting",
+        "duplicate_tag_sighting",
+        ("observe", ASSET, {"location": "DAL1/B1"}, None),
+        ("observe", ASSET, {"location": "AUS2/B1"}, None),
+    ),
+    (
+        "scan_after_disposal",
+        "scan_after_disposal",
+        ("dispose", ASSET, {"outcome": "destruction"}, None),
+        ("observe", ASSET, {"location": "DAL1/B1"}, None),
+    ),
+    (
+        "grade_disputed",
+        "grade_disputed",
+        ("assess", ASSET, {"grade": "F1/C1"}, _FRESH_GRADE),
+        ("assess", ASSET, {"grade": "F4/C6"}, _FRESH_GRADE),
+    ),
+    (
+        "equal_grades_merge",
+        None,
+        ("assess", ASSET, {"grade": "F2/C2"}, _FRESH_GRADE),
+        ("assess", ASSET, {"grade": "F2/C2"}, _FRESH_GRADE),
+    ),
+    (
+        "transition_after_terminal",
+        "transition_after_terminal",
+        ("transition", ASSET, {"to": "lost"}, _IN_STOCK),
+        ("transition", ASSET, {"to": "deployed"}, _IN_STOCK),
+    ),
+    (
+        "diverging_transitions",
+        "diverging_transitions",
+        ("transition", ASSET, {"to": "deployed"}, _IN_STOCK),
+        ("transition", ASSET, {"to": "in_repair"}, _IN_STOCK),
+    ),
+    (
+        "two_pallets",
+        "two_pallets",
+        ("load", ASSET, {"pallet": "pallet:{tag}-1"}, None),
+        ("load", ASSET, {"pallet": "pallet:{tag}-2"}, None),
+    ),
+    (
+        "load_into_sealed",
+        "load_into_sealed",
+        ("seal", PALLET, _SEAL, None),
+        ("load", ASSET, {"pallet": PALLET}, None),
+    ),
+    (
+        "load_not_sealed",
+        "load_not_sealed",
+        ("load", ASSET, {"pallet": PALLET}, None),
+        ("seal", PALLET, {**_SEAL, "manifest": []}, None),
+    ),
+    (
+        "manifest_mismatch",
+        "manifest_mismatch",
+        ("load", ASSET, {"pallet": PALLET}, None),
+        ("confirm", PALLET, {"scanned": ["asset:{tag}-X"]}, None),
+    ),
+    (
+        "seal_mismatch",
+        "seal_mismatch",
+        ("seal", PALLET, _SEAL, None),
+        (
+            "receive",
+            PALLET,
+            {"seal_number": "S9", "gross": _kg(100), "facility": "facility:East"},
+            None,
+        ),
+    ),
+    (
+        "weight_mismatch",
+        "weight_mismatch",
+        ("seal", PALLET, _SEAL, None),
+        (
+            "receive",
+            PALLET,
+            {"seal_number": "S1", "gross": _kg(160), "facility": "facility:East"},
+            None,
+        ),
+    ),
+    (
+        "custody_fork",
+        "custody_fork",
+        ("handoff", ASSET, {"from": "person:ann", "to": "person:bob", "signed_by": "bob"}, None),
+        ("handoff", ASSET, {"from": "person:ann", "to": "person:cat", "signed_by": "cat"}, None),
+    ),
+    (
+        "sanitization_disputed",
+        "sanitization_disputed",
+        ("sanitize", ASSET, {**_WIPE, "method": "purge", "verified": True}, None),
+        ("sanitize", ASSET, {**_WIPE, "method": "clear", "verified": False}, None),
+    ),
+    (
+        "disposition_disputed",
+        "disposition_disputed",
+        ("dispose", ASSET, {"outcome": "recycle"}, None),
+        ("dispose", ASSET, {"outcome": "destruction"}, None),
+    ),
+    (
+        "unsanitized_disposal",
+        "unsanitized_disposal",
+        ("register", ASSET, {"serial": "DB-1", "data_bearing": True}, None),
+        ("dispose", ASSET, {"outcome": "resale"}, None),
+    ),
+)
+
+
+def _fill(value: Any, tag: str) -> Any:
+    """The step's templates with the scenario's tag in place of "{tag}"."""
+    if isinstance(value, str):
+        return value.replace("{tag}", tag)
+    if isinstance(value, dict):
+        return {k: _fill(v, tag) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, tag) for v in value]
+    return value
+
+
+def _op(device: Device, step: Step, tag: str) -> Operation:
+    kind, target, args, expects = step
+    return device.op(kind, _fill(target, tag), _fill(args, tag), expects)
+
+
 def scenarios(a: Device, b: Device) -> list[Scenario]:
-    out: list[Scenario] = []
-
-    def add(
-        name: str,
-        conflict: str | None,
-        build: Callable[[str], tuple[list[Operation], list[Operation]]],
-    ) -> None:
-        first, second = build(name.upper().replace("_", "-"))
-        out.append(Scenario(name, first, second, conflict))
-
-    def claimed(tag: str) -> tuple[list[Operation], list[Operation]]:
-        return (
-            [a.op("register", f"asset:{tag}", {"serial": "S-1"})],
-            [b.op("register", f"asset:{tag}", {"serial": "S-2"})],
-        )
-
-    def same_claim(tag: str) -> tuple[list[Operation], list[Operation]]:
-        return (
-            [a.op("register", f"asset:{tag}", {"serial": "S-9"})],
-            [b.op("register", f"asset:{tag}", {"serial": "s-9"})],
-        )
-
-    def two_sites(tag: str) -> tuple[list[Operation], list[Operation]]:
-        return (
-            [a.op("observe", f"asset:{tag}", {"location": "DAL1/B1"})],
-            [b.op("observe", f"asset:{tag}", {"location": "AUS2/B1"})],
-        )
-
-    def after_disposal(tag: str) -> tuple[list[Operation], list[Operation]]:
-        return (
-            [a.op("dispose", f"asset:{tag}", {"outcome": "destruction"})],
-            [b.op("observe", f"asset:{tag}", {"location": "DAL1/B1"})],
-        )
-
-    def grades(tag: str) -> tuple[list[Operation], list[Operation]]:
-        return (
-            [a.op("assess", f"asset:{tag}", {"grade": "F1/C1"}, {"grade_op": None})],
-            [b.op("assess", f"asset:{tag}", {"grade": "F4/C6"}, {"grade_op": None})],
-        )
-
-    def equal_grades(tag: str) -> tuple[list[Operation], list[Operation]]:
-        return (
-            [a.op("assess", f"asset:{tag}", {"grade": "F2/C2"}, {"grade_op": None})],
-            [b.op("assess", f"asset:{tag}", {"grade": "F2/C2"}, {"grade_op": None})],
-        )
-
-    def after_terminal(tag: str) -> tuple[list[Operation], list[Operation]]:
-        return (
-            [a.op("transition", f"asset:{tag}", {"to": "lost"}, {"status": "in_stock"})],
-            [b.op("transition", f"asset:{tag}", {"to": "deployed"}, {"status": "in_stock"})],
-        )
-
-    def diverging(tag: str) -> tuple[list[Operation], list[Operation]]:
-        return (
-            [a.op("transition", f"asset:{tag}", {"to": "deployed"}, {"status": "in_stock"})],
-            [b.op("transition", f"asset:{tag}", {"to": "in_repair"}, {"status": "in_stock"})],
-        )
-
-    def two_pallets(tag: str) -> tuple[list[Operation], list[Operation]]:
-        return (
-            [a.op("load", f"asset:{tag}", {"pallet": f"pallet:{tag}-1"})],
-            [b.op("load", f"asset:{tag}", {"pallet": f"pallet:{tag}-2"})],
-        )
-
-    def into_sealed(tag: str) -> tuple[list[Operation], list[Operation]]:
-        p = f"pallet:{tag}"
-        return (
-            [a.op("seal", p, {"seal_number": "S1", "gross": _kg(100), "tare": _kg(20)})],
-            [b.op("load", f"asset:{tag}", {"pallet": p})],
-        )
-
-    def not_sealed(tag: str) -> tuple[list[Operation], list[Operation]]:
-        p = f"pallet:{tag}"
-        return (
-            [a.op("load", f"asset:{tag}", {"pallet": p})],
-            [
-                b.op(
-                    "seal",
-                    p,
-                    {"seal_number": "S1", "gross": _kg(100), "tare": _kg(20), "manifest": []},
-                )
-            ],
-        )
-
-    def manifest(tag: str) -> tuple[list[Operation], list[Operation]]:
-        p = f"pallet:{tag}"
-        return (
-            [a.op("load", f"asset:{tag}", {"pallet": p})],
-            [b.op("confirm", p, {"scanned": [f"asset:{tag}-X"]})],
-        )
-
-    def seal_mismatch(tag: str) -> tuple[list[Operation], list[Operation]]:
-        p = f"pallet:{tag}"
-        return (
-            [a.op("seal", p, {"seal_number": "S1", "gross": _kg(100), "tare": _kg(20)})],
-            [
-                b.op(
-                    "receive",
-                    p,
-                    {"seal_number": "S9", "gross": _kg(100), "facility": "facility:East"},
-                )
-            ],
-        )
-
-    def weight(tag: str) -> tuple[list[Operation], list[Operation]]:
-        p = f"pallet:{tag}"
-        return (
-            [a.op("seal", p, {"seal_number": "S1", "gross": _kg(100), "tare": _kg(20)})],
-            [
-                b.op(
-                    "receive",
-                    p,
-                    {"seal_number": "S1", "gross": _kg(160), "facility": "facility:East"},
-                )
-            ],
-        )
-
-    def custody(tag: str) -> tuple[list[Operation], list[Operation]]:
-        t = f"asset:{tag}"
-        return (
-            [a.op("handoff", t, {"from": "person:ann", "to": "person:bob", "signed_by": "bob"})],
-            [b.op("handoff", t, {"from": "person:ann", "to": "person:cat", "signed_by": "cat"})],
-        )
-
-    def sanitize(tag: str) -> tuple[list[Operation], list[Operation]]:
-        t = f"asset:{tag}"
-        rec = {
-            "storage_serial": "D1",
-            "tool": "wiper",
-            "performed_by": "x",
-            "performed_at": "2026-01-01",
-        }
-        return (
-            [a.op("sanitize", t, {**rec, "method": "purge", "verified": True})],
-            [b.op("sanitize", t, {**rec, "method": "clear", "verified": False})],
-        )
-
-    def disposition(tag: str) -> tuple[list[Operation], list[Operation]]:
-        t = f"asset:{tag}"
-        return (
-            [a.op("dispose", t, {"outcome": "recycle"})],
-            [b.op("dispose", t, {"outcome": "destruction"})],
-        )
-
-    def unsanitized(tag: str) -> tuple[list[Operation], list[Operation]]:
-        t = f"asset:{tag}"
-        return (
-            [a.op("register", t, {"serial": "DB-1", "data_bearing": True})],
-            [b.op("dispose", t, {"outcome": "resale"})],
-        )
-
-    def location_named_twice(tag: str) -> tuple[list[Operation], list[Operation]]:
-        return (
-            [a.op("register", f"location:{tag}", {"path": "DAL1/B1/CLOSET-2"})],
-            [b.op("register", f"location:{tag}", {"path": "DAL1/B2/CLOSET-9"})],
-        )
-
-    def location_same_place(tag: str) -> tuple[list[Operation], list[Operation]]:
-        return (
-            [a.op("register", f"location:{tag}", {"path": "DAL1/B1/CLOSET-2"})],
-            [b.op("register", f"location:{tag}", {"path": "dal1/b1/closet-2", "name": "C2"})],
-        )
-
-    add("tag_claimed_twice", "tag_claimed_twice", claimed)
-    add("location_tag_named_twice", "tag_claimed_twice", location_named_twice)
-    add("location_tag_same_place_merges", None, location_same_place)
-    add("same_claim_merges", None, same_claim)
-    add("duplicate_tag_sighting", "duplicate_tag_sighting", two_sites)
-    add("scan_after_disposal", "scan_after_disposal", after_disposal)
-    add("grade_disputed", "grade_disputed", grades)
-    add("equal_grades_merge", None, equal_grades)
-    add("transition_after_terminal", "transition_after_terminal", after_terminal)
-    add("diverging_transitions", "diverging_transitions", diverging)
-    add("two_pallets", "two_pallets", two_pallets)
-    add("load_into_sealed", "load_into_sealed", into_sealed)
-    add("load_not_sealed", "load_not_sealed", not_sealed)
-    add("manifest_mismatch", "manifest_mismatch", manifest)
-    add("seal_mismatch", "seal_mismatch", seal_mismatch)
-    add("weight_mismatch", "weight_mismatch", weight)
-    add("custody_fork", "custody_fork", custody)
-    add("sanitization_disputed", "sanitization_disputed", sanitize)
-    add("disposition_disputed", "disposition_disputed", disposition)
-    add("unsanitized_disposal", "unsanitized_disposal", unsanitized)
+    out = []
+    for name, conflict, first, second in SCENARIOS:
+        tag = name.upper().replace("_", "-")
+        out.append(Scenario(name, [_op(a, first, tag)], [_op(b, second, tag)], conflict))
     return out
 
 

@@ -137,6 +137,7 @@ def test_openapi_still_documents_the_push_body(world: World) -> None:
 def _asset_row(key: str, position: int, disputed: bool) -> dict[str, Any]:
     return {
         "key": key,
+        "tag_upper": key.removeprefix("asset:"),
         "site": "DAL1",
         "serial": None,
         "status": "in_stock",
