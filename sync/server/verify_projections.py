@@ -32,6 +32,9 @@ PROJECTIONS: tuple[Table, ...] = (
     t.location_tags,
     t.locations,
     t.conflicts,
+    t.disposals,
+    t.disposal_days,
+    t.asset_fields,
 )
 
 
@@ -112,16 +115,16 @@ def _compare_all(live: Connection, rebuilt: Connection) -> list[str]:
 
 def compare_table(live: Connection, rebuilt: Connection, table: Table, room: int) -> list[str]:
     """Every row and column of `table` in the store against the rebuild (at most `room`)."""
-    key = _key_column(table)
-    expected = {row[key]: row for row in rebuilt.execute(select(table)).mappings()}
+    expected = {_key_of(table, row): row for row in rebuilt.execute(select(table)).mappings()}
     problems: list[str] = []
     names = [c.name for c in table.columns]
     for row in live.execute(select(table)).mappings():
-        want = expected.pop(row[key], None)
+        key = _key_of(table, row)
+        want = expected.pop(key, None)
         if want is None:
-            problems.append(f"{table.name} {row[key]}: in the store, but not in a rebuild")
+            problems.append(f"{table.name} {key}: in the store, but not in a rebuild")
         else:
-            problems += _row_differences(table.name, row[key], names, row, want)
+            problems += _row_differences(table.name, key, names, row, want)
         if len(problems) >= room:
             return problems[:room]
     for missing in sorted(expected)[: max(room - len(problems), 0)]:
@@ -137,6 +140,6 @@ def _row_differences(table: str, key: str, names: Sequence[str], row: Any, want:
     ]
 
 
-def _key_column(table: Table) -> str:
-    (column,) = table.primary_key.columns
-    return column.name
+def _key_of(table: Table, row: Any) -> str:
+    """The row's primary key as one text (`site/day` where the key has several columns)."""
+    return "/".join(str(row[column.name]) for column in table.primary_key.columns)

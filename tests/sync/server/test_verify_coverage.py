@@ -193,3 +193,18 @@ def test_cli_verify_full_and_projections(world: World, tmp_path: Path) -> None:
     assert r.exit_code == 1 and "entry 5" in r.output
     r = runner.invoke(server, ["--db", db, "--key-file", key, "verify", "--projections"])
     assert r.exit_code == 1 and "asset:V-2-3: location" in r.output
+
+
+def test_edited_report_totals_are_detected(world: World) -> None:
+    """The disposition report reads its per-day totals: an edit there is a projection fault."""
+    _rich_history(world)
+    with writing(world.store.engine) as conn:
+        day = conn.execute(select(t.disposal_days)).first()
+        assert day is not None  # the rich history disposes of assets
+        conn.execute(
+            update(t.disposal_days)
+            .where(t.disposal_days.c.site == day.site, t.disposal_days.c.day == day.day)
+            .values(assets=day.assets + 5)
+        )
+    problems = _projection_problems(world)
+    assert any(f"disposal_days {day.site}/{day.day}: assets" in p for p in problems), problems
