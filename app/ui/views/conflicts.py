@@ -11,7 +11,7 @@ from typing import Any
 import flet as ft
 
 from app.ui import present, theme
-from app.ui.components import big_button, section, tagged
+from app.ui.components import Field, big_button, section, tagged
 
 # Which field of a "set a value" decision each conflict type reads (the fold's own table).
 from assets.merge import DECIDED_FIELD
@@ -97,7 +97,7 @@ def ConflictDetail(
                     vertical_alignment=ft.CrossAxisAlignment.START,
                 ),
             ),
-            ft.TextField(
+            Field(
                 label="Note (why)",
                 value=note,
                 multiline=True,
@@ -121,7 +121,7 @@ def ConflictDetail(
             ),
             section(
                 f"OR SET {field.upper()}",
-                ft.TextField(
+                Field(
                     label=field.capitalize(),
                     value=value,
                     on_change=lambda e: set_value(e.control.value),

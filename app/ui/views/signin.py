@@ -9,7 +9,7 @@ from typing import Any
 
 import flet as ft
 
-from app.ui.components import big_button, section, tagged
+from app.ui.components import Field, big_button, section, tagged
 from sync.device.people import Person
 
 
@@ -27,14 +27,14 @@ def EnrolView(device_id: str, server_url: str, on_enrol: Callable[[str, str], An
             ),
             section(
                 "DEVICE",
-                ft.TextField(
+                Field(
                     label="Enrolment code",
                     value=code,
                     on_change=lambda e: set_code(e.control.value),
                     autofocus=True,
                     text_size=18,
                 ),
-                ft.TextField(
+                Field(
                     label="Device name",
                     value=name,
                     hint_text="e.g. Dock A scanner",
@@ -86,14 +86,14 @@ def SignInView(
             ),
             section(
                 "WITH YOUR PIN (ONLINE)",
-                ft.TextField(
+                Field(
                     label="Username",
                     value=username,
                     on_change=lambda e: set_username(e.control.value),
                     autofocus=True,
                     text_size=18,
                 ),
-                ft.TextField(
+                Field(
                     label="PIN",
                     value=pin,
                     password=True,

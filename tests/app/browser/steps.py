@@ -12,7 +12,7 @@ def sign_in(page: Any, username: str, pin: str) -> None:
     type_into(page, "Username", username)
     type_into(page, "PIN", pin)
     by_id(page, "signin-button").click()
-    page.wait_for_selector("input[aria-label='Scan a tag']", timeout=30_000)
+    page.wait_for_selector("[flt-semantics-identifier='scan-list']", timeout=30_000)
 
 
 def signed_in(page: Any, username: str, pin: str) -> None:
