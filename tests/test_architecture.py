@@ -96,7 +96,6 @@ def test_the_ui_reaches_the_device_only_through_its_service() -> None:
     bad = [
         (f, m)
         for f, m in imports_of("app")
-        if f.startswith("app/ui")
-        and (top(m) == "sqlalchemy" or m.startswith("sync.device.schema"))
+        if f.startswith("app/ui") and (top(m) == "sqlalchemy" or m.startswith("sync.device.schema"))
     ]
     assert not bad
