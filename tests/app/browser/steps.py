@@ -25,7 +25,11 @@ def signed_in(page: Any, username: str, pin: str) -> None:
 
 
 def rows(page: Any) -> int:
-    return int(by_id(page, "scan-list").locator("[flt-semantics-identifier^='scan-row-']").count())
+    """The number of the newest scan row (rows count up from the oldest; a long list only
+    puts the rows in view into the page, the newest at the top)."""
+    ids = by_id(page, "scan-list").locator("[flt-semantics-identifier^='scan-row-']")
+    numbers = ids.evaluate_all("els => els.map(e => e.getAttribute('flt-semantics-identifier'))")
+    return max((int(n.rsplit("-", 1)[1]) for n in numbers), default=0)
 
 
 def claim_newest(page: Any, tag: str) -> None:
