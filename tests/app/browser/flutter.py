@@ -57,7 +57,9 @@ def wait_label(page: Any, identifier: str, pattern: str, timeout_s: float = 20.0
             if re.search(pattern, seen):
                 return seen
         time.sleep(0.25)
-    raise AssertionError(f"{identifier}: {seen!r} never matched {pattern!r}")
+    found = by_id(page, identifier)
+    html = found.first.evaluate("e => e.outerHTML.slice(0, 600)") if found.count() else "absent"
+    raise AssertionError(f"{identifier}: {seen!r} never matched {pattern!r}; {html}")
 
 
 # The US-layout key a scanner presses for each character it types with Shift held.
