@@ -432,8 +432,15 @@ class Controller:
                 self.question = asked
                 self.beep(sounds.ATTENTION)
                 return
-        if self._write(self._svc.load, tag, pallet, done=f"{tag} loaded on {pallet}."):
+        if self._write(self._move_onto, tag, pallet, done=f"{tag} loaded on {pallet}."):
             self.beep(sounds.OK)
+
+    def _move_onto(self, tag: str, pallet: str) -> None:
+        """Load, taking it off the pallet it is on first (one asset is on one pallet)."""
+        on = self._svc.asset(tag).state.pallet
+        if on is not None and on != f"pallet:{pallet}":
+            self._svc.unload(tag, on.split(":", 1)[1])
+        self._svc.load(tag, pallet)
 
     @action
     def load_scanned(self, text: str) -> None:

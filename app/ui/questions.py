@@ -34,12 +34,13 @@ def load_question(
         reasons.append(f"its status is {present.status_choice(state.status).label}, a final one")
     on = present.short_key(state.pallet) if state.pallet else None
     if on and on != pallet:
-        reasons.append(f"it is on pallet {on}")
+        reasons.append(f"it is on pallet {on} (it comes off that one)")
     if custodian and custodian != me and not custodian.startswith(("site:", "pallet:")):
         reasons.append(f"it is held by {custodian}")
     if not reasons:
         return None
-    text = f"Load {tag} on {pallet}? " + "; ".join(reasons).capitalize() + "."
+    why = "; ".join(reasons)
+    text = f"Load {tag} on {pallet}? {why[:1].upper()}{why[1:]}."
     return Question("load", tag, pallet, text, "Load anyway")
 
 
