@@ -149,10 +149,10 @@ def test_each_person_sees_their_own_scan_list(c: Controller) -> None:
     scan(c, A1)
     c.sign_out()
     c.switch_person("sam")
-    assert c.scans == () and c.location is None
+    assert not c.scans and c.location is None
     c.sign_out()
     c.switch_person("tess")
-    titles = [c.scans[0].title, c.scans[1].title]
+    titles = [row.title for row in c.scans]
     assert titles[:2] == [A1, PLACE]
 
 
