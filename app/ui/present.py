@@ -6,9 +6,11 @@ decide a rule of their own and every rule shown is the one the fold applies.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from assets.errors import AssetsError
@@ -203,3 +205,30 @@ def confirm_sentence(check: ManifestCheck) -> str:
         if keys:
             parts.append(f"{len(keys)} {title} ({', '.join(short_key(k) for k in keys[:5])})")
     return "Recorded with differences: " + "; ".join(parts) + ". A supervisor will review it."
+
+
+_PREFIXES = re.compile(r"\b(asset|pallet|location):")
+
+
+def plain(text: object) -> str:
+    """A stored text in people's words: tags without their `asset:`/`pallet:` prefixes."""
+    return _PREFIXES.sub("", str(text))
+
+
+def iso_when(iso: str | None) -> str:
+    """A stored ISO time as people read it ("1 Dec 10:05 UTC"); "—" when absent or odd."""
+    if not iso:
+        return "—"
+    try:
+        at = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except ValueError:
+        return "—"
+    return f"{at.day} {at:%b %H:%M} UTC"
+
+
+def state_label(value: str | None) -> str:
+    """A stored state word (`in_transit`) as a label ("In transit")."""
+    if not value:
+        return "—"
+    text = value.replace("_", " ")
+    return text[:1].upper() + text[1:]

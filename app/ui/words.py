@@ -60,3 +60,16 @@ def _clean(text: str) -> str:
 
 def _unexpected() -> str:
     return "Something went wrong there. Nothing you scanned is lost: try again."
+
+
+def sync_problem(text: str | None) -> str:
+    """The sync engine's last error (stored as text) in people's words."""
+    if not text:
+        return "—"
+    if "cannot reach" in text or "unavailable" in text or "ConnectError" in text:
+        return "The central store cannot be reached"
+    status = re.search(r"\((\d{3})\)", text)
+    if status and int(status.group(1)) in _REFUSED_BY_STATUS:
+        return _REFUSED_BY_STATUS[int(status.group(1))].rstrip(".")
+    cleaned = _clean(text)
+    return capitalised(cleaned).rstrip(".") if not _RAW.search(cleaned) else "The sync failed"

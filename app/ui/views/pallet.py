@@ -185,7 +185,7 @@ def PalletView(
         [
             tagged("pallet-tag", ft.Text(tag, size=24, weight=ft.FontWeight.BOLD), tag),
             chip(
-                state.state.capitalize(),
+                present.state_label(state.state),
                 PALLET_STATE_COLOURS.get(state.state, theme.WARN),
                 "pallet-state",
             ),

@@ -258,3 +258,18 @@ def test_every_form_refuses_bad_input_with_a_sentence(c: Controller, form: str) 
             assert not RAW.search(c.said.text), c.said.text
 
     drive()
+
+
+def test_stored_words_read_as_peoples_words() -> None:
+    from app.ui import present, words
+    from sync.errors import ServerRefused, ServerUnreachable
+
+    assert present.state_label("in_transit") == "In transit"
+    assert present.iso_when("2026-12-01T10:05:00Z") == "1 Dec 10:05 UTC"
+    assert present.plain("asset:TA-1, pallet:TP-2") == "TA-1, TP-2"
+    assert "(401)" not in words.sentence(ServerRefused(401, "bad pin"))
+    unreachable = ServerUnreachable("cannot reach the central store: ConnectError('All failed')")
+    assert "ConnectError" not in words.sentence(unreachable)
+    assert words.sync_problem("cannot reach the central store: ConnectError('x')") == (
+        "The central store cannot be reached"
+    )
