@@ -191,6 +191,9 @@ class Controller:
 
     @action
     def show(self, tab: str) -> None:
+        if tab == self.tab:
+            # the tab already open: also what a wedge scan's Enter does to a focused tab
+            return
         self.question = None
         self._typing.clear()  # the fields of the screen left behind are gone
         self.tab = tab
@@ -236,7 +239,7 @@ class Controller:
     @action
     def wedge_scan(self, text: str) -> None:
         """What a scan does follows the screen."""
-        if self.tab == ASSET_TAB and tag_of(text, "asset"):
+        if self.tab == ASSET_TAB:
             self.open_asset(text)
         elif self.tab == PALLET_TAB and (tag_of(text, "pallet") or self.pallet_tag is None):
             self.open_pallet(text)

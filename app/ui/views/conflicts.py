@@ -155,10 +155,13 @@ def ConflictDetail(
             ),
             section(
                 f"OR SET {field.upper()}",
-                Field(
-                    label=field.capitalize(),
-                    value=value,
-                    on_change=lambda e: set_value(e.control.value),
+                tagged(
+                    "decide-value-field",
+                    Field(
+                        label=field.capitalize(),
+                        value=value,
+                        on_change=lambda e: set_value(e.control.value),
+                    ),
                 ),
                 big_button(
                     "Decide with this value",
