@@ -191,6 +191,7 @@ class Controller:
 
     @action
     def show(self, tab: str) -> None:
+        log.info("show %s (was %s)", tab, self.tab)
         if tab == self.tab:
             # the tab already open: also what a wedge scan's Enter does to a focused tab
             return
@@ -234,6 +235,7 @@ class Controller:
             return
         text = self._wedge.feed(e.key, shift=e.shift, ctrl=e.ctrl, alt=e.alt, meta=e.meta)
         if text is not None:
+            log.info("wedge scan %r on %s", text, self.tab)
             self.wedge_scan(text)
 
     @action
@@ -255,6 +257,7 @@ class Controller:
         """Record a scan (written to the outbox before its sound); a failure keeps the text."""
         try:
             outcome = self._flow.scan(text, symbology)
+            log.info("scan %r: %s %s", text, outcome.kind, outcome.detail)
         except Exception as exc:  # the database itself failed: say so, keep what was scanned
             log.warning("scan not recorded: %r", exc, exc_info=exc)
             outcome = self._flow.failed(text.strip(), f"Not saved: {words.sentence(exc)}")
@@ -288,6 +291,7 @@ class Controller:
 
     @action
     def clear_location(self) -> None:
+        log.info("location cleared")
         self._flow.clear_location()
         self.refresh()
 
@@ -520,6 +524,9 @@ class Controller:
     def decide(
         self, cid: str, choice: str, value: Mapping[str, str] | None, note: str | None
     ) -> None:
+        if value is not None and not any(str(v).strip() for v in value.values()):
+            self.tell("Type the value to decide with first.", False)
+            return
         if value is not None and "grade" in value:
             try:
                 value = {"grade": str(parse_grade(value["grade"].strip().upper()))}

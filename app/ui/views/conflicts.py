@@ -95,8 +95,16 @@ def ConflictDetail(
     on_decide: Callable[[str, str, Mapping[str, str] | None, str | None], Any],
     on_back: Callable[[], Any],
 ) -> ft.Control:
-    note, set_note = ft.use_state("")
-    value, set_value = ft.use_state("")
+    # Uncontrolled fields: typed text lives in refs, no round trip per keystroke.
+    note_ref = ft.use_ref("")
+    value_ref = ft.use_ref("")
+
+    def note() -> str | None:
+        return (note_ref.current or "").strip() or None
+
+    def value() -> str:
+        return (value_ref.current or "").strip()
+
     sides = list(conflict.get("sides") or [])
     cid = str(conflict["id"])
     field = DECIDED_FIELD.get(str(conflict.get("type")), "value")
@@ -133,21 +141,20 @@ def ConflictDetail(
             tagged("conflict-sides", _sides(conflict, sides)),
             Field(
                 label="Note (why)",
-                value=note,
                 multiline=True,
-                on_change=lambda e: set_note(e.control.value),
+                on_change=lambda e: setattr(note_ref, "current", e.control.value or ""),
             ),
             ft.Row(
                 [
                     big_button(
                         "Keep A",
-                        lambda _e: on_decide(cid, "a", None, note or None),
+                        lambda _e: on_decide(cid, "a", None, note()),
                         identifier="decide-a",
                         expand=True,
                     ),
                     big_button(
                         "Keep B",
-                        lambda _e: on_decide(cid, "b", None, note or None),
+                        lambda _e: on_decide(cid, "b", None, note()),
                         identifier="decide-b",
                         expand=True,
                     ),
@@ -159,16 +166,14 @@ def ConflictDetail(
                     "decide-value-field",
                     Field(
                         label=field.capitalize(),
-                        value=value,
-                        on_change=lambda e: set_value(e.control.value),
+                        on_change=lambda e: setattr(value_ref, "current", e.control.value or ""),
                     ),
                 ),
                 big_button(
                     "Decide with this value",
-                    lambda _e: on_decide(cid, "value", {field: value.strip()}, note or None),
+                    lambda _e: on_decide(cid, "value", {field: value()}, note()),
                     filled=False,
                     identifier="decide-value",
-                    disabled=not value.strip(),
                 ),
             ),
         ],

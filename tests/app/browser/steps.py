@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
-from tests.app.browser.flutter import by_id, type_into, wait_id, wait_label, wedge
+from tests.app.browser.flutter import by_id, label_of, type_into, wait_id, wedge
 
 
 def sign_in(page: Any, username: str, pin: str) -> None:
@@ -32,12 +33,29 @@ def rows(page: Any) -> int:
     return max((int(n.rsplit("-", 1)[1]) for n in numbers), default=0)
 
 
+def newest_row(page: Any) -> str:
+    """The words of the newest scan row."""
+    return label_of(page, f"scan-row-{rows(page)}")
+
+
+def wait_row(page: Any, pattern: str, timeout_s: float = 20.0) -> str:
+    """Wait until the newest scan row matches `pattern` (a scan's row may land a moment after
+    its keys: the newest is looked up again on each try)."""
+    deadline = time.monotonic() + timeout_s
+    seen = ""
+    while time.monotonic() < deadline:
+        seen = newest_row(page)
+        if re.search(pattern, seen):
+            return seen
+        time.sleep(0.2)
+    raise AssertionError(f"newest scan row {seen!r} never matched {pattern!r}")
+
+
 def claim_newest(page: Any, tag: str) -> None:
     wedge(page, tag)
-    wait_label(page, "scan-row-" + str(rows(page)), rf"{tag}.*claim it")
-    before = rows(page)
+    wait_row(page, rf"{tag}.*claim it")
     wait_id(page, "claim-0").click()
-    wait_label(page, f"scan-row-{before}", rf"{tag}.*New asset")  # replaces the offer
+    wait_row(page, rf"{tag}.*New asset")  # replaces the offer
 
 
 def pad_in_view(page: Any, pad: str) -> dict[str, float]:

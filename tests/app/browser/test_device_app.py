@@ -12,7 +12,7 @@ import pytest
 from assets.tags import make_tag
 from tests.app.browser.conftest import Stack
 from tests.app.browser.flutter import by_id, label_of, tab, type_into, wait_id, wait_label, wedge
-from tests.app.browser.steps import claim_newest, rows, signed_in
+from tests.app.browser.steps import claim_newest, newest_row, rows, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_scan_offline_and_drain(page: Any, stack: Stack) -> None:
     wait_label(page, "current-location", PLACE)
     claim_newest(page, NEW_1)
     claim_newest(page, NEW_2)
-    assert "seen at" in label_of(page, f"scan-row-{rows(page)}")
+    assert "seen at" in newest_row(page)
 
     # the asset view shows the optimistic state at once
     by_id(page, f"scan-row-{rows(page)}").click()

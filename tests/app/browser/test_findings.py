@@ -19,7 +19,7 @@ from tests.app.browser.flutter import (
     wait_label,
     wedge,
 )
-from tests.app.browser.steps import rows, signed_in
+from tests.app.browser.steps import signed_in, wait_row
 
 pytestmark = pytest.mark.browser
 
@@ -36,14 +36,14 @@ def test_five_claims_in_a_row_stay_responsive(page: Any, stack: Stack) -> None:
     for n in range(5):
         serial, blank = f"SNX{n}Q{n}7", make_tag("asset", 9500 + n)
         wedge(page, serial)
-        wait_label(page, f"scan-row-{rows(page)}", rf"{serial}.*claim it")
+        wait_row(page, rf"{serial}.*claim it")
         wait_id(page, "claim-0").click()
         wait_label(page, "claiming", serial)
         wedge(page, blank)  # the blank tag claims it
-        wait_label(page, f"scan-row-{rows(page)}", rf"{blank}.*New asset, serial {serial}")
+        wait_row(page, rf"{blank}.*New asset, serial {serial}")
         time.sleep(2.1)  # past the repeat window
         wedge(page, blank)  # and scanning it again records a sighting
-        wait_label(page, f"scan-row-{rows(page)}", rf"{blank}.*Seen here again")
+        wait_row(page, rf"{blank}.*Seen here again")
     tab(page, "Sync")  # the page still answers
     tab(page, "Scan")
 

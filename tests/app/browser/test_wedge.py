@@ -14,7 +14,7 @@ import pytest
 from assets.tags import make_tag
 from tests.app.browser.conftest import Stack
 from tests.app.browser.flutter import by_id, tab, wait_id, wait_label, wedge
-from tests.app.browser.steps import rows, signed_in
+from tests.app.browser.steps import signed_in, wait_row
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +83,7 @@ def test_two_hundred_wedge_scans_each_recorded_once_in_order(page: Any, stack: S
     until(lambda: len([t for t in outbox_sightings(stack) if t in wanted]) >= len(SCANNED))
     time.sleep(1.0)  # anything doubled would have arrived by now
     assert [t for t in outbox_sightings(stack) if t in wanted] == SCANNED  # once each, in order
-    wait_label(page, f"scan-row-{rows(page)}", rf"{SCANNED[-1]}.*Seen at|{SCANNED[-1]}.*Moved")
+    wait_row(page, rf"{SCANNED[-1]}.*(Seen at|Moved)")
 
     tab(page, "Sync")
     wait_id(page, "sync-now").click()
