@@ -14,7 +14,7 @@ from pathlib import Path
 
 import flet as ft
 
-from app.ui import theme
+from app.ui import flet_guard, theme
 from app.ui.camera import CameraPanel
 from app.ui.components import TYPING, busy_bar, notice, question_box, sync_indicator, tagged
 from app.ui.controller import ASSET_TAB, CONFLICTS, PALLET_TAB, SCAN, SYNC, Controller
@@ -214,6 +214,7 @@ def App(controller: Controller) -> ft.Control:
 
 def run(session: DeviceSession, *, host: str, port: int, web: bool, suffix: str = "enter") -> None:
     """Serve the app (web mode serves its client locally: no CDN, works with no internet)."""
+    flet_guard.install()  # a late answer for a closed camera must not stop the page
 
     def main(page: ft.Page) -> None:
         theme.apply(page)

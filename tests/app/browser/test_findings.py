@@ -97,10 +97,7 @@ def test_a_bad_grade_in_a_decision_gets_a_sentence(page: Any, stack: Stack) -> N
     )
     wait_id(page, f"conflict-{grade}").click()
     wait_id(page, "conflict-sides")
-    by_id(page, "decide-value-field").click()
-    time.sleep(0.3)
-    page.keyboard.type("F9/ZZ")
-    time.sleep(0.5)
+    type_into(page, "Grade", "F9/ZZ")
     wait_id(page, "decide-value").click()
     wait_label(page, "notice", "F9/ZZ is not a grade")
     wait_id(page, "conflict-sides")  # the page is still there

@@ -273,3 +273,16 @@ def test_stored_words_read_as_peoples_words() -> None:
     assert words.sync_problem("cannot reach the central store: ConnectError('x')") == (
         "The central store cannot be reached"
     )
+
+
+def test_a_late_method_answer_for_a_gone_control_does_not_stop_the_page() -> None:
+    from flet.messaging.session import Session
+
+    from app.ui import flet_guard
+
+    class Gone:  # what the session knows: no controls any more
+        _Session__index: dict[int, object] = {}  # noqa: RUF012
+
+    flet_guard.install()
+    flet_guard.install()  # idempotent
+    Session.handle_invoke_method_results(Gone(), 84449, "call", None, None)  # type: ignore[arg-type]
