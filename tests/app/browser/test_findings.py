@@ -15,6 +15,7 @@ from tests.app.browser.flutter import (
     by_id,
     label_of,
     tab,
+    type_into,
     wait_id,
     wait_label,
     wedge,
