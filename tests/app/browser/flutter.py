@@ -122,3 +122,19 @@ def tab(page: Any, name: str, attempts: int = 3) -> None:
                 return
             time.sleep(0.1)
     raise AssertionError(f"the {name!r} tab did not open")
+
+
+def press(page: Any, identifier: str, timeout_s: float = 60.0) -> None:
+    """Tap a control where it is drawn: the first node carrying `identifier` that has a box
+    on screen (a repaint can leave a stale, box-less copy in the semantics tree for a while)."""
+    script = """id => [...document.querySelectorAll(`[flt-semantics-identifier='${id}']`)]
+      .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0)
+      .map(r => [r.x + r.width / 2, r.y + r.height / 2])"""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        centres = page.evaluate(script, identifier)
+        if centres:
+            page.mouse.click(*centres[0])
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"{identifier} never had a box on screen")
