@@ -30,6 +30,7 @@ BENCHES: dict[str, str] = {
     "fuzz": "app.commands.bench_fuzz:bench_fuzz",
     "import": "app.commands.bench_import:bench_import",
     "growth": "app.commands.bench_growth:bench_growth",
+    "wedge": "app.commands.bench_wedge:bench_wedge",
 }
 
 
@@ -47,6 +48,7 @@ SUMMARIES: dict[str, str] = {
     "fuzz": "schemathesis against /openapi.json: no 5xx, every answer as documented.",
     "import": "CSV import of a 100,000-row Snipe-IT export, again, and an export.",
     "growth": "Each API read at 10k and 100k log entries, and how much it grew.",
+    "wedge": "Wedge scanner in Chromium: Enter -> row p50/p95, burst loss at 2/10 ms/char.",
 }
 
 

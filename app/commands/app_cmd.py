@@ -5,6 +5,7 @@ flet is imported only when the command runs, so `tagtrail --help` stays light.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -55,7 +56,10 @@ def start_app(
 
         click.echo(f"TagTrail app on http://{host}:{port}  (device {session.db.device_id})")
         click.echo(f"Device database {path}; central store {url}")
-        run(session, host=host, port=port, web=web)
+        if os.environ.get("TAGTRAIL_LOG"):  # e.g. TAGTRAIL_LOG=INFO: each scan in the log
+            logging.basicConfig(level=os.environ["TAGTRAIL_LOG"].upper())
+        suffix = os.environ.get("TAGTRAIL_WEDGE_SUFFIX", "enter")  # what the scanner sends last
+        run(session, host=host, port=port, web=web, suffix=suffix)
     finally:
         session.close()
 

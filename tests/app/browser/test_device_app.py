@@ -11,8 +11,17 @@ import pytest
 
 from assets.tags import make_tag
 from tests.app.browser.conftest import Stack
-from tests.app.browser.flutter import by_id, label_of, tab, type_into, wait_id, wait_label, wedge
-from tests.app.browser.steps import claim_newest, rows, signed_in
+from tests.app.browser.flutter import (
+    by_id,
+    label_of,
+    press,
+    tab,
+    type_into,
+    wait_id,
+    wait_label,
+    wedge,
+)
+from tests.app.browser.steps import claim_newest, newest_row, rows, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +35,7 @@ def test_scan_offline_and_drain(page: Any, stack: Stack) -> None:
     wait_label(page, "current-location", PLACE)
     claim_newest(page, NEW_1)
     claim_newest(page, NEW_2)
-    assert "seen at" in label_of(page, f"scan-row-{rows(page)}")
+    assert "seen at" in newest_row(page)
 
     # the asset view shows the optimistic state at once
     by_id(page, f"scan-row-{rows(page)}").click()
@@ -49,8 +58,10 @@ def test_scan_offline_and_drain(page: Any, stack: Stack) -> None:
     wait_label(page, "sync-indicator", "Synced · all sent", 40)
     assert "Synced" in label_of(page, "sync-state")
 
-    # the device checks the store's log against the signed heads it kept
-    wait_id(page, "verify-log").click()
+    # the device checks the store's log against the signed heads it kept (its button waits
+    # while "Sync now" is still busy: on a loaded machine that outlasts the indicator)
+    page.wait_for_selector("[flt-semantics-identifier='busy']", state="detached", timeout=120_000)
+    press(page, "verify-log")
     wait_label(page, "notice", "log is intact", 30)
     shot = os.environ.get("TAGTRAIL_SCREENSHOT")
     if shot:  # docs/screenshot.png comes from this run: `TAGTRAIL_SCREENSHOT=docs/screenshot.png`
