@@ -28,6 +28,7 @@ BENCHES: dict[str, str] = {
     "ingest": "app.commands.bench_ingest:bench_ingest",
     "device": "app.commands.bench_device:bench_device",
     "fuzz": "app.commands.bench_fuzz:bench_fuzz",
+    "wedge": "app.commands.bench_wedge:bench_wedge",
 }
 
 
@@ -43,6 +44,7 @@ SUMMARIES: dict[str, str] = {
     "ingest": "Central store ingest rate over HTTP on loopback.",
     "device": "Device side: scan-to-outbox latency, backlog push and pull.",
     "fuzz": "schemathesis against /openapi.json: no 5xx, every answer as documented.",
+    "wedge": "Wedge scanner in Chromium: Enter -> row p50/p95, burst loss at 2/10 ms/char.",
 }
 
 

@@ -89,3 +89,13 @@ def test_cli_loads_parts_lazily() -> None:
         "assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_the_ui_reaches_the_device_only_through_its_service() -> None:
+    """app/ui issues no SQL: no sqlalchemy, no device schema; DeviceService/DeviceSession only."""
+    bad = [
+        (f, m)
+        for f, m in imports_of("app")
+        if f.startswith("app/ui") and (top(m) == "sqlalchemy" or m.startswith("sync.device.schema"))
+    ]
+    assert not bad

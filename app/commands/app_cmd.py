@@ -55,7 +55,8 @@ def start_app(
 
         click.echo(f"TagTrail app on http://{host}:{port}  (device {session.db.device_id})")
         click.echo(f"Device database {path}; central store {url}")
-        run(session, host=host, port=port, web=web)
+        suffix = os.environ.get("TAGTRAIL_WEDGE_SUFFIX", "enter")  # what the scanner sends last
+        run(session, host=host, port=port, web=web, suffix=suffix)
     finally:
         session.close()
 

@@ -12,6 +12,78 @@ from app.ui.scanflow import BIND, CLAIM, OK_KINDS, PROBLEM, REFUSED, REPEAT, Sca
 from sync.device.progress import SyncProgress
 
 Handler = Callable[..., Any]
+# Who to tell that a person is typing in a text field (the controller's `typing`): while one
+# has focus, page-level keys are that person's, not a wedge scanner's.
+Typing = Callable[[str, bool], Any]
+TYPING: Any = ft.create_context(None)
+
+
+# ruff: noqa: N802  (flet components are named like the controls they return)
+@ft.component
+def Field(label: str, **props: Any) -> ft.Control:
+    """A text field a person types in: reports its focus so wedge capture stays out of it."""
+    report: Typing | None = ft.use_context(TYPING)
+    own_focus, own_blur = props.pop("on_focus", None), props.pop("on_blur", None)
+
+    def focus(e: Any) -> None:
+        if report is not None:
+            report(label, True)
+        if own_focus is not None:
+            own_focus(e)
+
+    def blur(e: Any) -> None:
+        if report is not None:
+            report(label, False)
+        if own_blur is not None:
+            own_blur(e)
+
+    async def submit(e: Any) -> None:
+        if report is not None:
+            report(label, False)  # Flutter drops focus on submit
+        if own_submit is not None:
+            result = own_submit(e)
+            if hasattr(result, "__await__"):
+                await result
+
+    own_submit = props.pop("on_submit", None)
+    return ft.TextField(label=label, on_focus=focus, on_blur=blur, on_submit=submit, **props)
+
+
+def question_box(text: str, yes: str, on_answer: Callable[[bool], Any]) -> ft.Control:
+    """A question before a step that is hard to take back: go ahead, or leave it."""
+    return tagged(
+        "question",
+        ft.Container(
+            content=ft.Column(
+                [
+                    ft.Text(text, size=15, weight=ft.FontWeight.W_600),
+                    ft.Row(
+                        [
+                            big_button(
+                                yes,
+                                lambda _e: on_answer(True),
+                                identifier="question-yes",
+                                colour=theme.WARN,
+                                expand=True,
+                            ),
+                            big_button(
+                                "Cancel",
+                                lambda _e: on_answer(False),
+                                identifier="question-no",
+                                filled=False,
+                                expand=True,
+                            ),
+                        ]
+                    ),
+                ],
+                spacing=8,
+            ),
+            border=ft.Border.all(2, theme.WARN),
+            border_radius=12,
+            padding=12,
+        ),
+        text,
+    )
 
 
 def tagged(

@@ -6,9 +6,11 @@ decide a rule of their own and every rule shown is the one the fold applies.
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from assets.errors import AssetsError
@@ -170,3 +172,63 @@ def audit_sentence(report: AuditReport) -> str:
     first = report.problems[0] if report.problems else "the store could not prove its log"
     more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
     return f"The store's log does NOT match what this device saw: {first}{more}. Tell IT security."
+
+
+def weight_text(weight: Mapping[str, str] | None) -> str:
+    """A weight as it was entered ("412.5 lb")."""
+    if not weight or "value" not in weight:
+        return "—"
+    return f"{weight['value']} {weight.get('unit', 'kg')}"
+
+
+def net_weight(gross: Mapping[str, str], tare: Mapping[str, str]) -> str:
+    """Gross minus tare, in the gross weight's unit ("380 lb"); "—" when it cannot be had."""
+    try:
+        g, t = parse_weight(dict(gross)), parse_weight(dict(tare))
+    except AssetsError:
+        return "—"
+    tare_value = t.value if t.unit == g.unit else (t.kg if g.unit == "kg" else t.kg / KG_PER_LB)
+    net = (g.value - tare_value).quantize(Decimal("0.1"))
+    return f"{net} {g.unit}"
+
+
+def confirm_sentence(check: ManifestCheck) -> str:
+    """What a crew's confirmation found, in one sentence."""
+    if check.clean:
+        return f"Contents confirmed: all {len(check.expected)} on the manifest, nothing extra."
+    parts = []
+    for title, keys in (
+        ("missing", check.missing),
+        ("extra", check.extra),
+        ("on another pallet", check.unexpected),
+    ):
+        if keys:
+            parts.append(f"{len(keys)} {title} ({', '.join(short_key(k) for k in keys[:5])})")
+    return "Recorded with differences: " + "; ".join(parts) + ". A supervisor will review it."
+
+
+_PREFIXES = re.compile(r"\b(asset|pallet|location):")
+
+
+def plain(text: object) -> str:
+    """A stored text in people's words: tags without their `asset:`/`pallet:` prefixes."""
+    return _PREFIXES.sub("", str(text))
+
+
+def iso_when(iso: str | None) -> str:
+    """A stored ISO time as people read it ("1 Dec 10:05 UTC"); "—" when absent or odd."""
+    if not iso:
+        return "—"
+    try:
+        at = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except ValueError:
+        return "—"
+    return f"{at.day} {at:%b %H:%M} UTC"
+
+
+def state_label(value: str | None) -> str:
+    """A stored state word (`in_transit`) as a label ("In transit")."""
+    if not value:
+        return "—"
+    text = value.replace("_", " ")
+    return text[:1].upper() + text[1:]

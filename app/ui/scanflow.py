@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from app.ui import words
 from app.ui.places import PlaceBook, as_location_path
 from assets.tags import resolve
 from sync.device.service import DeviceService, Recorded
@@ -47,6 +48,7 @@ class ScanOutcome:
     serial: str | None = None  # what a claim would record as the serial
     seq: int | None = None  # the outbox sequence number written, if any
     at: float = 0.0
+    where: str | None = None  # the location a sighting was recorded at
 
     @property
     def ok(self) -> bool:
@@ -69,8 +71,31 @@ class ScanFlow:
         self.location: str | None = None
         self.location_tag: str | None = None
         self.claim_serial: str | None = None  # a serial waiting for an asset tag to claim it
-        self.results: deque[ScanOutcome] = deque(maxlen=MAX_RESULTS)
+        self.person = ""  # whose scan list `results` is: each person sees their own
+        self._lists: dict[str, deque[ScanOutcome]] = {}
         self._last: tuple[str, float] | None = None
+
+    @property
+    def results(self) -> deque[ScanOutcome]:
+        """The signed-in person's scan outcomes, newest first."""
+        return self._lists.setdefault(self.person, deque(maxlen=MAX_RESULTS))
+
+    def switch_person(self, person: str) -> None:
+        """Someone else signs in: their own list, no location or claim carried over."""
+        self.person = person
+        self.clear_location()
+        self.claim_serial = None
+        self._last = None
+
+    def recorded_here(self) -> int:
+        """How many of the list's sightings were recorded at the current location."""
+        if self.location is None:
+            return 0
+        return sum(1 for r in self.results if r.where == self.location and r.seq is not None)
+
+    def failed(self, text: str, why: str) -> ScanOutcome:
+        """A scan that could not be handled: its text is kept on the list with the reason."""
+        return self._keep(ScanOutcome(REFUSED, text, text, why, at=self.clock()))
 
     # ---- entry points -----------------------------------------------------------------
 
@@ -146,14 +171,18 @@ class ScanFlow:
         for row in answered:
             self.results.remove(row)
         detail = f"New asset, serial {serial}" if serial else "New asset registered"
+        where = None
         if self.location:
             try:
                 self.service.observe(tag, self.location)
                 detail += f" · seen at {self.location}"
+                where = self.location
             except DeviceError as exc:
                 detail += f" · not recorded here: {_sentence(exc)}"
         return self._keep(
-            ScanOutcome(CLAIMED, tag, tag, detail, tag, serial, recorded.device_seq, self.clock())
+            ScanOutcome(
+                CLAIMED, tag, tag, detail, tag, serial, recorded.device_seq, self.clock(), where
+            )
         )
 
     # ---- the decision -------------------------------------------------------------------
@@ -231,12 +260,12 @@ class ScanFlow:
             tag,
             seq=recorded.device_seq,
             at=now,
+            where=self.location,
         )
 
 
 def _sentence(exc: Exception) -> str:
-    text = str(exc)
-    return text[:1].upper() + text[1:]
+    return words.sentence(exc)
 
 
 def _describe(make: str | None, model: str | None) -> str:

@@ -20,7 +20,7 @@ from assets.conflicts import Conflict
 from assets.errors import AssetsError, InvalidOperation
 from assets.merge import DEFAULT_RULES, AssetState, LocationState, MergeRules, PalletState
 from assets.operations import Operation, build_operation, parse_key
-from sync.device import cache, clock, history, outbox, people, view
+from sync.device import cache, clock, entered, history, outbox, people, view
 from sync.device.database import DeviceDatabase
 from sync.device.outbox import OutboxRow
 from sync.device.state import load_state, save_state
@@ -188,6 +188,16 @@ class DeviceService:
             own = history.device_entries(conn, key)
             cached = history.cached_entries(cache.cached_asset(conn, key), (e.op_id for e in own))
         return history.newest_first([*own, *cached])
+
+    def signed_handoffs(self, tag: str) -> frozenset[str]:
+        """The op ids of an asset's handoffs this device recorded with a drawn signature."""
+        with self.db.read() as conn:
+            return entered.signed_handoffs(conn, _key("asset", tag))
+
+    def seal_weights(self, tag: str) -> tuple[dict[str, str], dict[str, str]] | None:
+        """A pallet's seal weights (gross, tare) as this device's crew entered them, or None."""
+        with self.db.read() as conn:
+            return entered.seal_weights(conn, _key("pallet", tag))
 
     def locations(self, site: str | None = None) -> list[str]:
         """Locations the store knows (to pick from when a location tag will not scan)."""

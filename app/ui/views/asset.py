@@ -10,7 +10,7 @@ from typing import Any
 import flet as ft
 
 from app.ui import present, signature, theme
-from app.ui.components import big_button, chip, info_row, section, status_chip, tagged
+from app.ui.components import Field, big_button, chip, info_row, section, status_chip, tagged
 from app.ui.views.history import history_section
 from app.ui.views.signature_pad import SignaturePad, Strokes
 from assets.grades import COSMETIC, FUNCTIONAL
@@ -21,24 +21,24 @@ from sync.device.view import TargetView
 
 @ft.component
 def TagPicker(label: str, identifier: str, on_pick: Callable[[str], Any]) -> ft.Control:
-    """A field to scan or type a tag into (refocused after each submit)."""
-    text, set_text = ft.use_state("")
+    """A field to type a tag into by hand. Uncontrolled: no round trip per keystroke; each
+    submit makes a fresh, empty field (a wedge scan needs no field: the page captures it)."""
+    turn, set_turn = ft.use_state(0)
 
-    async def submit(e: ft.Event[ft.TextField]) -> None:
-        value = (e.control.value or text).strip()
-        set_text("")
+    def submit(e: ft.Event[ft.TextField]) -> None:
+        value = (e.control.value or "").strip()
+        set_turn(turn + 1)
         if value:
             on_pick(value)
 
     return tagged(
         identifier,
-        ft.TextField(
+        Field(
             label=label,
-            value=text,
-            on_change=lambda e: set_text(e.control.value),
             on_submit=submit,
-            prefix_icon=ft.Icons.QR_CODE_SCANNER,
+            prefix_icon=ft.Icons.KEYBOARD,
             text_size=18,
+            key=f"{identifier}|{turn}",
         ),
     )
 
@@ -101,7 +101,7 @@ def GradePicker(on_grade: Callable[[str, str | None], Any]) -> ft.Control:
     )
 
 
-SIGNATURE_NEEDED = "A pallet changes crews only with a signature: sign in the box above."
+SIGNATURE_NEEDED = "Custody changes hands only with a signature: sign in the box above."
 
 
 @ft.component
@@ -110,7 +110,7 @@ def HandOff(
     on_hand_off: Callable[..., Any],
     identifier: str = "handoff",
     default_giver: str | None = None,
-    require_signature: bool = False,
+    require_signature: bool = True,
 ) -> ft.Control:
     """Who takes it, who signs and their drawn signature (required for a pallet: a crew takes
     custody of everything on it); when nobody holds it yet on this device's view, also who
@@ -124,7 +124,7 @@ def HandOff(
     fields: list[ft.Control] = []
     if ask_giver:
         fields.append(
-            ft.TextField(
+            Field(
                 label="Handed over by", value=giver, on_change=lambda e: set_giver(e.control.value)
             )
         )
@@ -140,14 +140,12 @@ def HandOff(
     return ft.Column(
         [
             *fields,
-            ft.TextField(
+            Field(
                 label="Hand to (person:…, carrier:…, site:…)",
                 value=to,
                 on_change=lambda e: set_to(e.control.value),
             ),
-            ft.TextField(
-                label="Signed by", value=signer, on_change=lambda e: set_signer(e.control.value)
-            ),
+            Field(label="Signed by", value=signer, on_change=lambda e: set_signer(e.control.value)),
             SignaturePad(strokes, set_strokes, f"{identifier}-pad", missing),
             big_button(
                 "Hand off",

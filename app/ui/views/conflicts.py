@@ -11,7 +11,7 @@ from typing import Any
 import flet as ft
 
 from app.ui import present, theme
-from app.ui.components import big_button, section, tagged
+from app.ui.components import Field, big_button, section, tagged
 
 # Which field of a "set a value" decision each conflict type reads (the fold's own table).
 from assets.merge import DECIDED_FIELD
@@ -24,21 +24,64 @@ def _side(title: str, side: Mapping[str, Any] | None) -> ft.Control:
     if side is None:
         rows.append(ft.Text("—"))
     else:
-        rows.append(ft.Text(str(side.get("value") or "—"), size=17, weight=ft.FontWeight.BOLD))
-        for label, key in (
-            ("who", "actor"),
-            ("when", "at"),
-            ("where", "where"),
-            ("device", "device_id"),
-            ("what", "kind"),
-        ):
+        value = side.get("value")
+        rows.append(ft.Text(present.plain(value or "—"), size=17, weight=ft.FontWeight.BOLD))
+        facts = (
+            ("who", side.get("actor")),
+            ("when", present.iso_when(side.get("at"))),
+            ("where", side.get("where")),
+            ("device", side.get("device_id")),
+            ("what", present.state_label(side.get("kind"))),
+        )
+        for label, fact in facts:
             rows.append(
                 ft.Text(
-                    f"{label}: {side.get(key) or '—'}", size=13, color=ft.Colors.ON_SURFACE_VARIANT
+                    f"{label}: {present.plain(fact or '—')}",
+                    size=13,
+                    color=ft.Colors.ON_SURFACE_VARIANT,
                 )
             )
     return ft.Container(
         content=ft.Column(rows, spacing=3),
+        bgcolor=ft.Colors.SURFACE_CONTAINER_HIGH,
+        border_radius=10,
+        padding=10,
+        expand=True,
+    )
+
+
+def _sides(conflict: Conflict, sides: Sequence[Mapping[str, Any]]) -> ft.Control:
+    """Both sides next to each other; a manifest mismatch's sides are the manifest and the
+    crew's scan (the fold keeps one op as its side, with what differs in its detail)."""
+    if conflict.get("type") == "manifest_mismatch":
+        detail = conflict.get("detail") or {}
+        return ft.Row(
+            [
+                _listed("Missing (on the manifest, not scanned)", detail.get("missing")),
+                _listed("Extra (scanned, not on the manifest)", detail.get("extra")),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        )
+    return ft.Row(
+        [
+            _side("A", sides[0] if sides else None),
+            _side("B", sides[1] if len(sides) > 1 else None),
+        ],
+        vertical_alignment=ft.CrossAxisAlignment.START,
+    )
+
+
+def _listed(title: str, keys: object) -> ft.Control:
+    items = [k for k in present.plain(keys or "").replace(",", " ").split() if k]
+    return ft.Container(
+        content=ft.Column(
+            [
+                ft.Text(title, weight=ft.FontWeight.BOLD, color=ft.Colors.PRIMARY),
+                *[ft.Text(k, size=15) for k in items],
+                *([] if items else [ft.Text("none")]),
+            ],
+            spacing=3,
+        ),
         bgcolor=ft.Colors.SURFACE_CONTAINER_HIGH,
         border_radius=10,
         padding=10,
@@ -73,13 +116,13 @@ def ConflictDetail(
             ),
             ft.Text(
                 f"{present.short_key(str(conflict.get('target')))} · "
-                f"{conflict.get('description', '')}",
+                f"{present.plain(conflict.get('description', ''))}",
                 size=14,
             ),
             *(
                 [
                     ft.Text(
-                        ", ".join(f"{k}: {v}" for k, v in detail.items()),
+                        present.plain(", ".join(f"{k}: {v}" for k, v in detail.items())),
                         size=13,
                         color=ft.Colors.ON_SURFACE_VARIANT,
                     )
@@ -87,17 +130,8 @@ def ConflictDetail(
                 if detail
                 else []
             ),
-            tagged(
-                "conflict-sides",
-                ft.Row(
-                    [
-                        _side("A", sides[0] if sides else None),
-                        _side("B", sides[1] if len(sides) > 1 else None),
-                    ],
-                    vertical_alignment=ft.CrossAxisAlignment.START,
-                ),
-            ),
-            ft.TextField(
+            tagged("conflict-sides", _sides(conflict, sides)),
+            Field(
                 label="Note (why)",
                 value=note,
                 multiline=True,
@@ -121,7 +155,7 @@ def ConflictDetail(
             ),
             section(
                 f"OR SET {field.upper()}",
-                ft.TextField(
+                Field(
                     label=field.capitalize(),
                     value=value,
                     on_change=lambda e: set_value(e.control.value),

@@ -35,7 +35,7 @@ def when_text(ms: int | None, now_ms: int | None = None) -> str:
         return "earlier"
     at = datetime.fromtimestamp(ms / 1000, UTC)
     now = datetime.fromtimestamp((now_ms or time.time() * 1000) / 1000, UTC)
-    return at.strftime("%H:%M") if at.date() == now.date() else at.strftime("%Y-%m-%d %H:%M")
+    return at.strftime("%H:%M") if at.date() == now.date() else f"{at.day} {at:%b %Y %H:%M}"
 
 
 def source_text(complete: bool | None) -> str:

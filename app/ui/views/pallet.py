@@ -11,7 +11,7 @@ from typing import Any
 import flet as ft
 
 from app.ui import present, theme
-from app.ui.components import big_button, chip, info_row, section, tagged
+from app.ui.components import Field, big_button, chip, info_row, section, tagged
 from app.ui.views.asset import HandOff, TagPicker
 from assets.errors import AssetsError
 from assets.merge import PalletState
@@ -47,19 +47,17 @@ def SealForm(
 
     return ft.Column(
         [
-            ft.TextField(
-                label="Seal number", value=seal, on_change=lambda e: set_seal(e.control.value)
-            ),
+            Field(label="Seal number", value=seal, on_change=lambda e: set_seal(e.control.value)),
             ft.Row(
                 [
-                    ft.TextField(
+                    Field(
                         label="Gross",
                         value=gross,
                         keyboard_type=ft.KeyboardType.NUMBER,
                         on_change=lambda e: set_gross(e.control.value),
                         expand=True,
                     ),
-                    ft.TextField(
+                    Field(
                         label="Tare",
                         value=tare,
                         keyboard_type=ft.KeyboardType.NUMBER,
@@ -75,6 +73,8 @@ def SealForm(
                 ],
                 selected=[unit],
                 on_change=lambda e: set_unit((e.control.selected or ["kg"])[0]),
+                # 48 px tall at least: a gloved thumb picks the unit
+                style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=20, vertical=16)),
             ),
             big_button(
                 "Seal pallet",
@@ -90,22 +90,20 @@ def SealForm(
 
 @ft.component
 def ConfirmScan(
-    check: Callable[[list[str]], present.ManifestCheck],
-    on_confirm: Callable[[list[str]], Any],
+    result: present.ManifestCheck,
+    on_count: Callable[[str], Any],
+    on_confirm: Callable[[], Any],
 ) -> ft.Control:
-    scanned, set_scanned = ft.use_state(list[str]())
-
-    def add(text: str) -> None:
-        key = asset_key(text)
-        if key is not None and key not in scanned:
-            set_scanned([*scanned, key])
-
-    result = check(scanned)
+    """A crew's scan of the pallet against its manifest: what is scanned (the controller keeps
+    the list; a wedge scan on this screen adds to it), what is missing and what is extra."""
     lines: list[ft.Control] = [
-        ft.Text(
-            f"{len(result.present)} of {len(result.expected)} on the manifest scanned",
-            size=15,
-            weight=ft.FontWeight.W_600,
+        tagged(
+            "confirm-progress",
+            ft.Text(
+                f"{len(result.present)} of {len(result.expected)} on the manifest scanned",
+                size=15,
+                weight=ft.FontWeight.W_600,
+            ),
         )
     ]
     for title, keys, colour, ident in (
@@ -124,13 +122,14 @@ def ConfirmScan(
                     ),
                 )
             )
+    scanned = len(result.present) + len(result.extra) + len(result.unexpected)
     return ft.Column(
         [
-            TagPicker("Scan each asset on the pallet", "confirm-picker", add),
+            TagPicker("Type an asset tag on the pallet", "confirm-picker", on_count),
             *lines,
             big_button(
                 "Confirm against manifest",
-                lambda _e: on_confirm(scanned),
+                lambda _e: on_confirm(),
                 icon=ft.Icons.FACT_CHECK,
                 identifier="confirm-button",
                 filled=result.clean,
@@ -141,22 +140,41 @@ def ConfirmScan(
     )
 
 
+def _weights(
+    state: PalletState, entered: tuple[dict[str, str], dict[str, str]] | None
+) -> list[ft.Control]:
+    """Gross, tare and net as the crew entered them (kg when sealed on another device)."""
+    if entered is not None:
+        gross, tare = entered
+    elif state.gross_kg is not None and state.tare_kg is not None:
+        gross = {"value": state.gross_kg, "unit": "kg"}
+        tare = {"value": state.tare_kg, "unit": "kg"}
+    else:
+        return [info_row("Weights", "not sealed yet")]
+    return [
+        info_row("Gross", present.weight_text(gross), "pallet-gross"),
+        info_row("Tare", present.weight_text(tare), "pallet-tare"),
+        info_row("Net", present.net_weight(gross, tare), "pallet-net"),
+    ]
+
+
 @ft.component
 def PalletView(
     *,
     tag: str | None,
     view: TargetView[PalletState] | None,
     signer: str,
-    unit: str,
+    entered: tuple[dict[str, str], dict[str, str]] | None,
     on_open: Callable[[str], Any],
     on_load: Callable[[str], Any],
     on_seal: Callable[[str, Mapping[str, str], Mapping[str, str]], Any],
-    check: Callable[[list[str]], present.ManifestCheck],
-    on_confirm: Callable[[list[str]], Any],
+    check: present.ManifestCheck,
+    on_count: Callable[[str], Any],
+    on_confirm: Callable[[], Any],
     on_hand_off: Callable[..., Any],
     tell: Callable[[str, bool], Any],
 ) -> ft.Control:
-    picker = TagPicker("Scan or type a pallet tag", "pallet-picker", on_open)
+    picker = TagPicker("Type a pallet tag", "pallet-picker", on_open)
     if tag is None or view is None:
         return ft.Column(
             [picker, ft.Text("No pallet open.", color=ft.Colors.ON_SURFACE_VARIANT)], spacing=12
@@ -167,7 +185,7 @@ def PalletView(
         [
             tagged("pallet-tag", ft.Text(tag, size=24, weight=ft.FontWeight.BOLD), tag),
             chip(
-                state.state.capitalize(),
+                present.state_label(state.state),
                 PALLET_STATE_COLOURS.get(state.state, theme.WARN),
                 "pallet-state",
             ),
@@ -178,8 +196,7 @@ def PalletView(
         "NOW",
         info_row("On it", f"{len(manifest)} assets", "pallet-count"),
         info_row("Seal", state.seal_number or "—"),
-        info_row("Gross", present.kg_text(state.gross_kg, unit)),
-        info_row("Tare", present.kg_text(state.tare_kg, unit)),
+        *_weights(state, entered),
         info_row("Custodian", state.custodian or "—"),
         info_row("Not synced", str(view.pending)),
     )
@@ -187,7 +204,9 @@ def PalletView(
     parts: list[ft.Control] = [picker, header, facts]
     if state.state == "open":
         parts.append(
-            section("LOAD: SCAN ASSETS", TagPicker("Scan an asset tag", "load-asset", on_load))
+            section(
+                "LOAD: SCAN ASSETS", TagPicker("Type an asset tag to load", "load-asset", on_load)
+            )
         )
     parts.append(
         section(
@@ -196,7 +215,7 @@ def PalletView(
     )
     if state.state == "open":
         parts.append(section("SEAL", SealForm(on_seal, tell)))
-    parts.append(section("CONFIRM CONTENTS", ConfirmScan(check, on_confirm)))
+    parts.append(section("CONFIRM CONTENTS", ConfirmScan(check, on_count, on_confirm)))
     parts.append(
         section(
             "HAND OFF (SIGNED)",

@@ -11,10 +11,10 @@ from typing import Any
 import flet as ft
 
 from app.ui import theme
-from app.ui.components import big_button, scan_row, section, tagged
+from app.ui.components import Field, big_button, scan_row, section, tagged
 from app.ui.scanflow import ASSET, BIND, CLAIM, CLAIMED, PALLET, SEEN, ScanOutcome
 
-SCAN_LABEL = "Scan a tag"
+SCAN_LABEL = "Type a tag"  # a wedge scanner needs no field: the page captures its keys
 
 
 def _location_banner(
@@ -91,7 +91,7 @@ def BindPrompt(tag: str, recent: Sequence[str], on_bind: Callable[[str, str], An
     path, set_path = ft.use_state("")
     return section(
         f"WHICH PLACE DOES {tag} MARK?",
-        ft.TextField(
+        Field(
             label="Location path",
             hint_text="SITE/BUILDING/ROOM/SHELF",
             value=path,
@@ -124,6 +124,7 @@ def ScanView(
     location: str | None,
     recent: Sequence[str],
     claiming: str | None,
+    recorded_here: int,
     camera: ft.Control | None,
     on_scan: Callable[[str], Any],
     on_bind: Callable[[str, str], Any],
@@ -135,35 +136,34 @@ def ScanView(
     sound: bool = True,
     on_toggle_sound: Callable[[], Any] | None = None,
 ) -> ft.Control:
-    text, set_text = ft.use_state("")
+    turn, set_turn = ft.use_state(0)
 
-    async def submit(e: ft.Event[ft.TextField]) -> None:
-        value = e.control.value or text
-        set_text("")
-        if value.strip():
+    def submit(e: ft.Event[ft.TextField]) -> None:
+        value = (e.control.value or "").strip()
+        set_turn(turn + 1)  # a fresh, empty field; no round trip per keystroke
+        if value:
             on_scan(value)
-        await e.control.focus()  # type: ignore[no-untyped-call]  # a wedge scanner's next scan must land here too
 
     latest = scans[0] if scans else None
     colour = theme.OK if latest is None or latest.ok else theme.BAD
     if latest is not None and latest.kind in (CLAIM, BIND):
         colour = theme.WARN
-    field = tagged(
-        "scan-field",
-        ft.TextField(
-            label=SCAN_LABEL,
-            value=text,
-            autofocus=True,
-            on_change=lambda e: set_text(e.control.value),
-            on_submit=submit,
-            text_size=22,
-            height=64,
-            border_width=3,
-            border_color=colour,
-            focused_border_color=colour,
-            prefix_icon=ft.Icons.QR_CODE_SCANNER,
-            expand=True,
+    field = ft.Container(
+        content=tagged(
+            "scan-field",
+            Field(
+                label=SCAN_LABEL,
+                on_submit=submit,
+                text_size=20,
+                height=64,
+                border_width=3,
+                border_color=colour,
+                focused_border_color=colour,
+                prefix_icon=ft.Icons.KEYBOARD,
+                key=f"scan-field|{turn}",
+            ),
         ),
+        expand=True,
     )
 
     rows: list[ft.Control] = []
@@ -173,7 +173,9 @@ def ScanView(
             action = tagged(
                 f"claim-{index}",
                 ft.FilledTonalButton(
-                    content=ft.Text("Claim"), on_click=lambda _e, o=outcome: on_claim(o)
+                    content=ft.Text("Claim", size=16),
+                    height=theme.TOUCH,
+                    on_click=lambda _e, o=outcome: on_claim(o),
                 ),
             )
         opens = outcome.kind in (SEEN, ASSET, PALLET, CLAIMED) and outcome.tag is not None
@@ -217,7 +219,7 @@ def ScanView(
         )
     if camera is not None:
         top.append(camera)
-    counts = sum(1 for s in scans if s.kind in (SEEN, CLAIMED) and location)
+    counts = recorded_here
     return ft.Column(
         [
             *top,

@@ -87,6 +87,7 @@ def SignaturePad(
                         icon=ft.Icons.CLEAR,
                         on_click=lambda _e: update(lambda _old: []),
                         disabled=not strokes,
+                        height=theme.TOUCH,
                     ),
                 ),
             ]

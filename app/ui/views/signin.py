@@ -9,7 +9,7 @@ from typing import Any
 
 import flet as ft
 
-from app.ui.components import big_button, section, tagged
+from app.ui.components import Field, big_button, section, tagged
 from sync.device.people import Person
 
 
@@ -27,14 +27,14 @@ def EnrolView(device_id: str, server_url: str, on_enrol: Callable[[str, str], An
             ),
             section(
                 "DEVICE",
-                ft.TextField(
+                Field(
                     label="Enrolment code",
                     value=code,
                     on_change=lambda e: set_code(e.control.value),
                     autofocus=True,
                     text_size=18,
                 ),
-                ft.TextField(
+                Field(
                     label="Device name",
                     value=name,
                     hint_text="e.g. Dock A scanner",
@@ -62,8 +62,14 @@ def SignInView(
     on_sign_in: Callable[[str, str], Any],
     on_switch: Callable[[str], Any],
 ) -> ft.Control:
-    username, set_username = ft.use_state("")
-    pin, set_pin = ft.use_state("")
+    # Uncontrolled fields: what is typed is kept in refs, so no keystroke makes a round trip
+    # that a fast typist (or a re-render) could overtake; an empty one gets a sentence.
+    username = ft.use_ref("")
+    pin = ft.use_ref("")
+
+    def go(_e: object = None) -> None:
+        on_sign_in(username.current or "", pin.current or "")
+
     known = [
         tagged(
             f"person-{p.name}",
@@ -86,30 +92,22 @@ def SignInView(
             ),
             section(
                 "WITH YOUR PIN (ONLINE)",
-                ft.TextField(
+                Field(
                     label="Username",
-                    value=username,
-                    on_change=lambda e: set_username(e.control.value),
+                    on_change=lambda e: setattr(username, "current", e.control.value or ""),
                     autofocus=True,
                     text_size=18,
                 ),
-                ft.TextField(
+                Field(
                     label="PIN",
-                    value=pin,
                     password=True,
                     keyboard_type=ft.KeyboardType.NUMBER,
-                    on_change=lambda e: set_pin(e.control.value),
-                    on_submit=lambda _e: on_sign_in(username, pin),
+                    on_change=lambda e: setattr(pin, "current", e.control.value or ""),
+                    on_submit=go,
                     text_size=18,
                 ),
             ),
-            big_button(
-                "Sign in",
-                lambda _e: on_sign_in(username, pin),
-                icon=ft.Icons.LOGIN,
-                identifier="signin-button",
-                disabled=not (username.strip() and pin.strip()),
-            ),
+            big_button("Sign in", go, icon=ft.Icons.LOGIN, identifier="signin-button"),
             *([section("SIGNED IN HERE BEFORE (WORKS OFFLINE)", *known)] if known else []),
         ],
         spacing=16,

@@ -9,7 +9,7 @@ from typing import Any
 
 import flet as ft
 
-from app.ui import present, theme
+from app.ui import present, theme, words
 from app.ui.components import big_button, info_row, section, tagged
 from sync.device.outbox import OutboxRow
 from sync.device.progress import SyncProgress
@@ -44,7 +44,7 @@ def SyncView(
         info_row("Last success", present.ago(progress.last_success_ms), "sync-last-success"),
         info_row(
             "Last error",
-            f"{progress.last_error} ({present.ago(progress.last_error_ms)})"
+            f"{words.sync_problem(progress.last_error)} ({present.ago(progress.last_error_ms)})"
             if progress.last_error
             else "—",
             "sync-last-error",
@@ -63,10 +63,11 @@ def SyncView(
                 content=ft.Column(
                     [
                         ft.Text(
-                            f"#{row.device_seq} {row.kind} {present.short_key(row.target)}",
+                            f"#{row.device_seq} {present.state_label(row.kind)} "
+                            f"{present.short_key(row.target)}",
                             weight=ft.FontWeight.BOLD,
                         ),
-                        ft.Text(row.reason or "refused", color=theme.BAD),
+                        ft.Text(present.plain(row.reason or "refused"), color=theme.BAD),
                     ],
                     spacing=2,
                 ),

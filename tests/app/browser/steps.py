@@ -12,7 +12,7 @@ def sign_in(page: Any, username: str, pin: str) -> None:
     type_into(page, "Username", username)
     type_into(page, "PIN", pin)
     by_id(page, "signin-button").click()
-    page.wait_for_selector("input[aria-label='Scan a tag']", timeout=30_000)
+    page.wait_for_selector("[flt-semantics-identifier='scan-list']", timeout=30_000)
 
 
 def signed_in(page: Any, username: str, pin: str) -> None:
@@ -25,7 +25,11 @@ def signed_in(page: Any, username: str, pin: str) -> None:
 
 
 def rows(page: Any) -> int:
-    return int(by_id(page, "scan-list").locator("[flt-semantics-identifier^='scan-row-']").count())
+    """The number of the newest scan row (rows count up from the oldest; a long list only
+    puts the rows in view into the page, the newest at the top)."""
+    ids = by_id(page, "scan-list").locator("[flt-semantics-identifier^='scan-row-']")
+    numbers = ids.evaluate_all("els => els.map(e => e.getAttribute('flt-semantics-identifier'))")
+    return max((int(n.rsplit("-", 1)[1]) for n in numbers), default=0)
 
 
 def claim_newest(page: Any, tag: str) -> None:
@@ -34,3 +38,34 @@ def claim_newest(page: Any, tag: str) -> None:
     before = rows(page)
     wait_id(page, "claim-0").click()
     wait_label(page, f"scan-row-{before}", rf"{tag}.*New asset")  # replaces the offer
+
+
+def pad_in_view(page: Any, pad: str) -> dict[str, float]:
+    """Scroll the screen until the whole pad is on screen; its box."""
+    for _ in range(12):
+        box = by_id(page, pad).bounding_box() if by_id(page, pad).count() else None
+        if box and box["y"] >= 60 and box["y"] + box["height"] <= 844 - 90:
+            return dict(box)
+        page.mouse.move(195, 300)
+        step = 250 if box is None or box["y"] > 400 else -120
+        page.mouse.wheel(0, step)
+        time.sleep(0.5)
+    raise AssertionError("the signature pad never came into view")
+
+
+def draw(page: Any, box: dict[str, float]) -> None:
+    """Two strokes: a zigzag across the pad, and a short bar under it."""
+    left, top, width, height = box["x"], box["y"], box["width"], box["height"]
+    page.mouse.move(left + width * 0.1, top + height * 0.5)
+    page.mouse.down()
+    for i in range(1, 13):
+        page.mouse.move(left + width * (0.1 + i * 0.06), top + height * (0.3 if i % 2 else 0.7))
+        time.sleep(0.03)
+    page.mouse.up()
+    time.sleep(0.3)
+    page.mouse.move(left + width * 0.3, top + height * 0.85)
+    page.mouse.down()
+    page.mouse.move(left + width * 0.5, top + height * 0.85, steps=6)
+    page.mouse.move(left + width * 0.7, top + height * 0.85, steps=6)
+    page.mouse.up()
+    time.sleep(0.5)

@@ -4,6 +4,7 @@ recorded scan beeps, and the asset screen shows the asset's history with its cha
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -22,7 +23,7 @@ from tests.app.browser.flutter import (
     wait_label,
     wedge,
 )
-from tests.app.browser.steps import claim_newest, rows, signed_in
+from tests.app.browser.steps import claim_newest, draw, pad_in_view, rows, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +41,16 @@ def scroll(page: Any, pixels: int) -> None:
     page.mouse.move(195, 500)
     page.mouse.wheel(0, pixels)
     time.sleep(0.6)
+
+
+def scroll_until(page: Any, identifier: str, pattern: str) -> str:
+    """From the foot of the screen, scroll up until `identifier` is in view and matches."""
+    scroll(page, 6000)
+    for _ in range(25):
+        if by_id(page, identifier).count() and re.search(pattern, label_of(page, identifier)):
+            return label_of(page, identifier)
+        scroll(page, -200)
+    return wait_label(page, identifier, pattern, 1.0)  # fails, saying what it saw
 
 
 def sounds(page: Any) -> int:
@@ -96,6 +107,7 @@ def test_asset_history_shows_the_chain_of_custody(page: Any, stack: Stack) -> No
     scroll(page, 3000)  # the hand-off form is at the foot of the screen
     field(page, "Handed over by").wait_for()  # nobody holds it yet: the giver is asked for
     type_into(page, "Hand to (person:…, carrier:…, site:…)", "carrier:ups")
+    draw(page, pad_in_view(page, "handoff-pad"))  # custody changes hands only signed
     wait_id(page, "handoff-button").click()
     wait_label(page, "notice", "Handed to carrier:ups")
     newest = wait_label(page, "history-0", r"site:DAL1 → carrier:ups.*not synced")
@@ -108,7 +120,7 @@ def test_asset_history_shows_the_chain_of_custody(page: Any, stack: Stack) -> No
     tab(page, "Asset")
     scroll(page, 5000)
     wait_label(page, "history-source", "Full history from the central store", 30)
-    wait_label(page, "history-0", "carrier:ups")
+    scroll_until(page, "history-0", "carrier:ups")
     scroll(page, 3000)  # the older rows sit under the signature pad's height too
     assert "Registered" in label_of(page, "history-3") or "Registered" in label_of(
         page, "history-2"

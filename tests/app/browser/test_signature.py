@@ -6,15 +6,14 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import time
 from typing import Any
 
 import pytest
 
 from assets.tags import make_tag
 from tests.app.browser.conftest import Stack
-from tests.app.browser.flutter import by_id, field, tab, type_into, wait_id, wait_label
-from tests.app.browser.steps import signed_in
+from tests.app.browser.flutter import by_id, field, tab, type_into, wait_id, wait_label, wedge
+from tests.app.browser.steps import draw, pad_in_view, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,44 +28,12 @@ def handoffs(stack: Stack, key: str) -> list[dict[str, Any]]:
         return [json.loads(body)["args"] for (body,) in conn.execute(query, (key,))]
 
 
-def pad_in_view(page: Any) -> dict[str, float]:
-    """Scroll the pallet screen until the whole pad is on screen; its box."""
-    for _ in range(12):
-        box = by_id(page, PAD).bounding_box() if by_id(page, PAD).count() else None
-        if box and box["y"] >= 60 and box["y"] + box["height"] <= 844 - 90:
-            return dict(box)
-        page.mouse.move(195, 300)
-        step = 250 if box is None or box["y"] > 400 else -120
-        page.mouse.wheel(0, step)
-        time.sleep(0.5)
-    raise AssertionError("the signature pad never came into view")
-
-
-def draw(page: Any, box: dict[str, float]) -> None:
-    """Two strokes: a zigzag across the pad, and a short bar under it."""
-    left, top, width, height = box["x"], box["y"], box["width"], box["height"]
-    page.mouse.move(left + width * 0.1, top + height * 0.5)
-    page.mouse.down()
-    for i in range(1, 13):
-        page.mouse.move(left + width * (0.1 + i * 0.06), top + height * (0.3 if i % 2 else 0.7))
-        time.sleep(0.03)
-    page.mouse.up()
-    time.sleep(0.3)
-    page.mouse.move(left + width * 0.3, top + height * 0.85)
-    page.mouse.down()
-    page.mouse.move(left + width * 0.5, top + height * 0.85, steps=6)
-    page.mouse.move(left + width * 0.7, top + height * 0.85, steps=6)
-    page.mouse.up()
-    time.sleep(0.5)
-
-
 def test_pallet_handoff_needs_a_drawn_signature(page: Any, stack: Stack) -> None:
     signed_in(page, "tess", "3333")
     tab(page, "Pallet")
-    type_into(page, "Scan or type a pallet tag", PALLET)
-    page.keyboard.press("Enter")
+    wedge(page, PALLET)  # a scan on the pallet screen opens the pallet
     wait_label(page, "pallet-tag", PALLET)
-    pad_in_view(page)
+    pad_in_view(page, PAD)
     type_into(page, "Handed over by", "site:DAL1")
     type_into(page, "Hand to (person:…, carrier:…, site:…)", "carrier:fedex")
 
@@ -77,14 +44,14 @@ def test_pallet_handoff_needs_a_drawn_signature(page: Any, stack: Stack) -> None
         by_id(page, "pallet-handoff-button").get_attribute("aria-disabled") == "true"
     )
 
-    draw(page, pad_in_view(page))
+    draw(page, pad_in_view(page, PAD))
     wait_label(page, PAD, r"2 strokes")
     assert by_id(page, f"{PAD}-missing").count() == 0
 
     # "Clear" wipes the pad; draw again and hand off
     by_id(page, f"{PAD}-clear").locator("[role=button]").last.click()
     wait_label(page, PAD, "empty")
-    draw(page, pad_in_view(page))
+    draw(page, pad_in_view(page, PAD))
     wait_label(page, PAD, r"2 strokes")
     wait_id(page, "pallet-handoff-button").click()
     wait_label(page, "notice", "Handed to carrier:fedex, signed")

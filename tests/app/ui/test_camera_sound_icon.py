@@ -174,7 +174,7 @@ def test_tones_are_short_wavs_and_the_error_one_is_low() -> None:
 def test_history_times_and_sources_in_words() -> None:
     day = 1_780_000_000_000
     assert when_text(day, day + 60_000) == "20:26"
-    assert when_text(day, day + 3 * 86_400_000) == "2026-05-28 20:26"
+    assert when_text(day, day + 3 * 86_400_000) == "28 May 2026 20:26"
     assert when_text(None) == "earlier"
     assert "Offline" in source_text(False) and "central store" in source_text(True)
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from app.ui import signature
 from app.ui.signature import BOX_HEIGHT, BOX_WIDTH, MAX_CHARS, is_empty, simplify, to_svg_path
-from app.ui.signed import signed_handoffs
 from app.ui.views.history import history_row
 from assets.tags import make_tag
 from sync.device.database import DeviceDatabase
@@ -112,6 +111,6 @@ def test_signed_handoffs_are_read_from_the_outbox(tmp_path: Path) -> None:
     svc.claim_tag(tag, serial="SN-77")
     plain = svc.hand_off(tag, "person:bo", "Tess", from_holder="site:DAL1")
     drawn = svc.hand_off(tag, "carrier:ups", "Bo", signature="M 1 1 L 20 20")
-    found = signed_handoffs(svc, tag)
+    found = svc.signed_handoffs(tag)
     assert found == {drawn.op.op_id} and plain.op.op_id not in found
-    assert signed_handoffs(svc, make_tag("asset", 78)) == frozenset()
+    assert svc.signed_handoffs(make_tag("asset", 78)) == frozenset()
