@@ -20,6 +20,7 @@ from assets.grades import Grade, parse_grade
 from assets.locations import parse_location
 from assets.operations import (
     AssessArgs,
+    AuditArgs,
     ConfirmArgs,
     DisposeArgs,
     HandoffArgs,
@@ -140,15 +141,24 @@ class LocationState:
     path: str | None = None
     path_op: str | None = None
     name: str | None = None
+    audit_op: str | None = None  # the latest finished audit here (by hlc)
+    audited_at: str | None = None  # its hlc
+    audit_counts: dict[str, int] = field(default_factory=dict)  # expected/found/missing/...
     version: int = 0
     last_hlc: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+        data = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        data["audit_counts"] = dict(sorted(self.audit_counts.items()))
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LocationState:
-        return cls(**data)
+        values = dict(data)
+        values["audit_counts"] = {
+            str(k): int(v) for k, v in (data.get("audit_counts") or {}).items()
+        }
+        return cls(**values)
 
 
 TargetState = AssetState | PalletState | LocationState
@@ -597,9 +607,29 @@ class LocationFold(_Fold[LocationState]):
                 op, "tag_claimed_twice", (Side(s.path_op or "", s.path), Side(op.op_id, args.path))
             )
 
+    def _audit(self, op: Operation) -> None:
+        """The latest audit by hlc is the location's last audit; missing assets raise an item
+        for a supervisor (their status stays: the audit is evidence, not a decision)."""
+        args: AuditArgs = op.args
+        s = self.state
+        s.audit_op, s.audited_at = op.op_id, str(op.hlc)
+        s.audit_counts = {
+            name: len(getattr(args, name))
+            for name in ("expected", "found", "missing", "unexpected", "elsewhere")
+        }
+        if args.missing:
+            self.raise_conflict(
+                op,
+                "missing_in_audit",
+                (Side(op.op_id, None),),
+                location=args.location,
+                missing=", ".join(args.missing),
+                audited_by=op.actor,
+            )
+
     def _resolve(self, op: Operation) -> None:
         conflict = self.decide(op)
-        if conflict is not None:
+        if conflict is not None and conflict.type == "tag_claimed_twice":
             path = self.chosen_value(op, conflict, "path")
             if path is not None:
                 self.state.path, self.state.path_op = parse_location(path).key, op.op_id

@@ -145,6 +145,20 @@ class ReceiveArgs:
 
 
 @dataclass(frozen=True, slots=True)
+class AuditArgs:
+    """A finished location audit: what the device's replica expected at `location`, what was
+    scanned there, and the difference. Missing assets raise a supervisor item on the location
+    tag; they keep their status (an audit is evidence, not a decision)."""
+
+    location: str
+    expected: tuple[str, ...]
+    found: tuple[str, ...]
+    missing: tuple[str, ...]
+    unexpected: tuple[str, ...]
+    elsewhere: tuple[str, ...] = ()  # unexpected ones the replica placed at another site
+
+
+@dataclass(frozen=True, slots=True)
 class SanitizeArgs:
     storage_serial: str
     method: str
@@ -188,6 +202,7 @@ Args = (
     | ConfirmArgs
     | HandoffArgs
     | ReceiveArgs
+    | AuditArgs
     | SanitizeArgs
     | DisposeArgs
     | ResolveArgs
@@ -288,6 +303,28 @@ def _receive(a: Mapping[str, object]) -> ReceiveArgs:
     )
 
 
+def _audit(a: Mapping[str, object]) -> AuditArgs:
+    try:
+        location = parse_location(f.text(a, "location", max_len=200))
+    except AssetsError as exc:
+        raise InvalidOperation("args.location", str(exc)) from exc
+    for name in ("expected", "found", "missing", "unexpected"):
+        if not isinstance(a.get(name), list):
+            raise InvalidOperation(f"args.{name}", "must list asset keys (an empty list is fine)")
+    expected, found = set(_keys(a, "expected")), set(_keys(a, "found"))
+    missing, unexpected = _keys(a, "missing"), _keys(a, "unexpected")
+    if set(missing) != expected - found:
+        raise InvalidOperation("args.missing", "must be exactly the expected assets not found")
+    if set(unexpected) != found - expected:
+        raise InvalidOperation("args.unexpected", "must be exactly the found assets not expected")
+    elsewhere = _keys(a, "elsewhere")
+    if not set(elsewhere) <= set(unexpected):
+        raise InvalidOperation("args.elsewhere", "may name only unexpected assets")
+    return AuditArgs(
+        location.key, tuple(sorted(expected)), tuple(sorted(found)), missing, unexpected, elsewhere
+    )
+
+
 def _sanitize(a: Mapping[str, object]) -> SanitizeArgs:
     return SanitizeArgs(
         storage_serial=f.text(a, "storage_serial", max_len=80),
@@ -371,6 +408,12 @@ KINDS: dict[str, KindSpec] = {
     ),
     "receive": KindSpec(
         "Receive", ("pallet",), _receive, _names("seal_number gross facility scanned")
+    ),
+    "audit": KindSpec(
+        "Location audit",
+        ("location",),
+        _audit,
+        _names("location expected found missing unexpected elsewhere"),
     ),
     "sanitize": KindSpec(
         "Sanitization",

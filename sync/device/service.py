@@ -20,6 +20,7 @@ from assets.conflicts import Conflict
 from assets.errors import AssetsError, InvalidOperation
 from assets.merge import DEFAULT_RULES, AssetState, LocationState, MergeRules, PalletState
 from assets.operations import Operation, build_operation, parse_key
+from assets.roles import may, refusal
 from sync.device import cache, clock, entered, history, outbox, people, view
 from sync.device.database import DeviceDatabase
 from sync.device.outbox import OutboxRow
@@ -49,8 +50,6 @@ _FIELD_LABELS = {
     "expects.status": "Current status",
 }
 
-RESOLVE_ROLES = frozenset({"supervisor", "admin"})
-
 
 def _system_ms() -> int:
     return int(time.time() * 1000)
@@ -62,6 +61,13 @@ def readable(exc: AssetsError) -> str:
         label = _FIELD_LABELS.get(exc.field, exc.field.removeprefix("args.").replace("_", " "))
         return f"{label[:1].upper()}{label[1:]}: {exc.message}"
     return str(exc)
+
+
+def _check_role(person: people.Person | None, kind: str) -> None:
+    """Refuse, before anything is written, a kind the person's role may not record."""
+    refused = refusal(person.role if person is not None else "", kind)
+    if refused is not None:
+        raise InvalidInput(f"{refused}.")
 
 
 def _key(kind: str, tag: str) -> str:
@@ -154,6 +160,11 @@ class DeviceService:
                 return people.current(conn)
             except NotSignedIn:
                 return None
+
+    def may(self, kind: str) -> bool:
+        """Whether the person signed in now may record `kind` (the role table, assets.roles)."""
+        person = self.current_person()
+        return person is not None and may(person.role, kind)
 
     def people(self) -> list[people.Person]:
         with self.db.read() as conn:
@@ -435,10 +446,7 @@ class DeviceService:
         with self.db.read() as conn:
             person = people.current(conn)
             known = cache.cached_conflict(conn, conflict_id)
-        if person.role not in RESOLVE_ROLES:
-            raise InvalidInput(
-                f"Only a supervisor can decide conflicts; {person.name} is a {person.role}"
-            )
+        _check_role(person, "resolve")
         if known is None:
             raise InvalidInput(f"Conflict {conflict_id[:40]} is not on this device: sync first")
         args: dict[str, object] = {
@@ -466,6 +474,7 @@ class DeviceService:
             if state.actor is None:  # set only by signing in, so the person is known here
                 raise NotSignedIn("nobody is signed in on this device: sign in first")
             actor = state.actor
+            _check_role(people.find(conn, actor), kind)
             fold_key = str(args["on"]) if kind == "resolve" else target
             fold, _pending, _known = view.fold_for(conn, fold_key, self.rules)
             seq = state.last_seq + 1

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, insert, select, update
 
+from assets import roles
 from sync.errors import BadRequest, DeviceActive, Forbidden, NotFound, Unauthorized
 from sync.protocol import ROLES, UserView
 from sync.server import tables as t
@@ -40,6 +41,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 assert set(PERMISSIONS) == set(ROLES)
 DECIDING_ROLES = frozenset(r for r, may in PERMISSIONS.items() if "decide" in may)
+# Deciding over REST and recording a decision are one right (the role table, assets.roles).
+assert {r for r in ROLES if roles.may(r, "resolve")} == DECIDING_ROLES
 
 
 def new_token() -> str:

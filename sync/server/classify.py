@@ -9,7 +9,7 @@ In device_seq order:
   an op_id names one operation, never a silent duplicate.
 - then the operation itself: the domain core's verdict (invalid, or quarantined for unknown
   kinds and newer schemas), the device, the actor (the person pushing or a person with a live
-  sign-in on the device), the actor's role, and for a decision the state of its conflict.
+  sign-in on the device), the actor's role (may it record this kind: assets.roles), and for a decision the state of its conflict.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from sqlalchemy import Connection, select
 
 from assets.errors import InvalidOperation, UnknownKind, UnsupportedSchema
 from assets.operations import Operation, ResolveArgs
+from assets.roles import refusal
 from sync.protocol import (
     REJECT_ACTOR,
     REJECT_DECIDED,
@@ -36,7 +37,6 @@ from sync.protocol import (
     OpResult,
 )
 from sync.server import tables as t
-from sync.server.auth import DECIDING_ROLES
 from sync.server.verdicts import BatchVerdicts
 
 
@@ -150,8 +150,9 @@ def _refusal(p: Prepared, device_id: str, actors: Mapping[str, str]) -> tuple[st
             f"{op.actor} is not signed in on this device: only the person pushing or someone "
             "signed in on it now may be an operation's actor",
         )
-    if op.kind == "resolve" and role not in DECIDING_ROLES:
-        return (REJECT_ROLE, f"{op.actor} is a {role}, and a {role} may not decide conflicts")
+    refused = refusal(role, op.kind)  # the role table, assets.roles
+    if refused is not None:
+        return (REJECT_ROLE, f"{op.actor}: {refused}")
     return None
 
 
