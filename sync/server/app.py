@@ -15,7 +15,14 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.errors import StoreError, TooManyAttempts
-from sync.server import guard, routes_people, routes_read, routes_reports, routes_sync
+from sync.server import (
+    guard,
+    routes_audits,
+    routes_people,
+    routes_read,
+    routes_reports,
+    routes_sync,
+)
 from sync.server.store import Store
 
 
@@ -86,6 +93,7 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(routes_read.router)
     app.include_router(routes_people.router)
     app.include_router(routes_reports.router)
+    app.include_router(routes_audits.router)
     routes_sync.document_push_body(app)
 
     @app.exception_handler(StoreError)

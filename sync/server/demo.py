@@ -182,7 +182,11 @@ def _dispositions(tech: _Recorder) -> None:
                 },
             )
         # Each by the role that may record it (assets.roles): crew hand off, supervisors dispose.
-        handoff = {"from": "person:tess", "to": "person:carl", "signed_by": "carl"}
+        handoff: dict[str, object] = {
+            "from": "person:tess",
+            "to": "person:carl",
+            "signed_by": "carl",
+        }
         tech.op("handoff", key, handoff, by="carl")
         tech.op("dispose", key, dispose, by="sam")
 

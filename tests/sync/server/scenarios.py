@@ -176,6 +176,18 @@ def scenarios(a: Device, b: Device) -> list[Scenario]:
             [b.op("dispose", t, {"outcome": "resale"})],
         )
 
+    def audit_missing(tag: str) -> tuple[list[Operation], list[Operation]]:
+        loc, expected = f"location:{tag}", [f"asset:{tag}-1", f"asset:{tag}-2"]
+        found = [f"asset:{tag}-1"]
+        args = {
+            "location": "DAL1/B1/CLOSET-4",
+            "expected": expected,
+            "found": found,
+            "missing": expected[1:],
+            "unexpected": [],
+        }
+        return ([a.op("register", loc, {"path": "DAL1/B1/CLOSET-4"})], [b.op("audit", loc, args)])
+
     def location_named_twice(tag: str) -> tuple[list[Operation], list[Operation]]:
         return (
             [a.op("register", f"location:{tag}", {"path": "DAL1/B1/CLOSET-2"})],
@@ -208,10 +220,12 @@ def scenarios(a: Device, b: Device) -> list[Scenario]:
     add("sanitization_disputed", "sanitization_disputed", sanitize)
     add("disposition_disputed", "disposition_disputed", disposition)
     add("unsanitized_disposal", "unsanitized_disposal", unsanitized)
+    add("missing_in_audit", "missing_in_audit", audit_missing)
     return out
 
 
 def two_devices() -> tuple[Device, Device]:
-    a = Device("dev-a", actor="tech")
-    b = Device("dev-b", start_ms=BASE_MS + MIN, actor="crew")
+    # Two people who may record every kind the scenarios use (assets.roles).
+    a = Device("dev-a", actor="sup")
+    b = Device("dev-b", start_ms=BASE_MS + MIN, actor="admin")
     return a, b
