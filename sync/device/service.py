@@ -21,7 +21,7 @@ from assets.errors import AssetsError, InvalidOperation
 from assets.merge import DEFAULT_RULES, AssetState, LocationState, MergeRules, PalletState
 from assets.operations import Operation, build_operation, parse_key
 from assets.roles import may, refusal
-from sync.device import cache, clock, entered, history, outbox, people, view
+from sync.device import cache, clock, entered, history, location_audit, outbox, people, view
 from sync.device.database import DeviceDatabase
 from sync.device.outbox import OutboxRow
 from sync.device.state import load_state, save_state
@@ -391,6 +391,43 @@ class DeviceService:
         if name:
             args["name"] = name
         return self._record("register", _key("location", tag), args)
+
+    # ---- location audits ----------------------------------------------------------------
+
+    def _audited_place(self, location_tag: str) -> tuple[str, str]:
+        key = _key("location", location_tag)
+        place = self.location_of(key)
+        if place is None:
+            raise InvalidInput("Say which place this location tag marks before auditing it")
+        return key, place
+
+    def audit_lists(self, location_tag: str, found: Sequence[str]) -> location_audit.AuditLists:
+        """Expected, found, missing and unexpected at the place a location tag marks, as this
+        device's replica sees it now (works offline)."""
+        place = self._audited_place(location_tag)[1]
+        keys = [_key("asset", tag) for tag in found]
+        with self.db.read() as conn:
+            return location_audit.audit_lists(conn, place, keys, self.rules)
+
+    def finish_audit(
+        self, location_tag: str, found: Sequence[str]
+    ) -> tuple[Recorded, tuple[Recorded, ...]]:
+        """Finish an audit: move the unexpected assets here, then record the audit itself
+        (its missing assets become a supervisor item on the location tag, not a status)."""
+        key, place = self._audited_place(location_tag)
+        lists = self.audit_lists(key, found)
+        _check_role(self.current_person(), "audit")  # before any move is written
+        moves = tuple(self.observe(asset, place) for asset in lists.unexpected)
+        args: dict[str, object] = {
+            "location": place,
+            "expected": list(lists.expected),
+            "found": list(lists.found),
+            "missing": list(lists.missing),
+            "unexpected": list(lists.unexpected),
+        }
+        if lists.elsewhere:
+            args["elsewhere"] = list(lists.elsewhere)
+        return self._record("audit", key, args), moves
 
     def sanitize(
         self,
