@@ -27,6 +27,8 @@ from app.ui.session import DeviceSession
 from app.ui.wedge import WedgeBuffer
 from assets.errors import AssetsError
 from assets.grades import parse_grade
+from assets.operations import KINDS
+from assets.roles import may
 from assets.tags import resolve
 from sync.device.people import Person
 from sync.device.progress import SyncProgress
@@ -35,7 +37,6 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 SCAN, ASSET_TAB, PALLET_TAB, SYNC, CONFLICTS = "scan", "asset", "pallet", "sync", "conflicts"
-SUPERVISOR_ROLES = frozenset({"supervisor", "admin"})
 POLL_S = 0.5
 Runner = Callable[..., Any]  # page.run_task
 
@@ -132,7 +133,16 @@ class Controller:
 
     @property
     def supervisor(self) -> bool:
-        return self.person is not None and self.person.role in SUPERVISOR_ROLES
+        """Whether the person signed in may decide conflicts (the Conflicts tab)."""
+        return "resolve" in self.allowed
+
+    @property
+    def allowed(self) -> frozenset[str]:
+        """The kinds of operation the person signed in may record (the role table): the
+        screens offer only these."""
+        if self.person is None:
+            return frozenset()
+        return frozenset(kind for kind in KINDS if may(self.person.role, kind))
 
     @property
     def signer(self) -> str:

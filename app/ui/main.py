@@ -86,6 +86,7 @@ def _asset_body(c: Controller) -> ft.Control:
         history=screen.history if screen else (),
         history_complete=screen.complete if screen else None,
         signed=screen.signed if screen else frozenset(),
+        allowed=c.allowed,
     )
 
 
@@ -105,6 +106,7 @@ def _pallet_body(c: Controller) -> ft.Control:
         on_confirm=c.confirm_contents,
         on_hand_off=lambda to, by, giver, drawn: c.hand_off(f"pallet:{tag}", to, by, giver, drawn),
         tell=c.tell,
+        allowed=c.allowed,
     )
 
 
