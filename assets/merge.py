@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
+from assets import itad
 from assets.conflicts import Conflict, Side, make_conflict
-from assets.disposition import OUTCOME_STATUS, REUSE_OUTCOMES
+from assets.disposition import OUTCOME_STATUS
 from assets.grades import Grade, parse_grade
 from assets.locations import parse_location
 from assets.operations import (
@@ -405,10 +406,7 @@ class AssetFold(_Fold[AssetState]):
 
     def required_sanitizations(self) -> tuple[str, ...]:
         """Storage serials that need a verified record before reuse or recycling."""
-        s = self.state
-        if not s.data_bearing:
-            return ()
-        return s.storage_serials or ((s.serial or s.key),)
+        return itad.required_sanitizations(self.state)
 
     def _dispose(self, op: Operation) -> None:
         args: DisposeArgs = op.args
@@ -429,19 +427,15 @@ class AssetFold(_Fold[AssetState]):
             return
         s.disposition, s.disposition_op = args.outcome, op.op_id
         s.status, s.status_op = final, op.op_id
-        if args.outcome in REUSE_OUTCOMES:
-            missing = [
-                serial
-                for serial in self.required_sanitizations()
-                if not (serial in s.sanitized and s.sanitized[serial][1])
-            ]
-            if missing:
-                self.raise_conflict(
-                    op,
-                    "unsanitized_disposal",
-                    (Side(op.op_id, args.outcome),),
-                    missing=", ".join(missing),
-                )
+        # The state already shows the outcome; the control reads only the drives and records.
+        missing = itad.blocking_drives(s, args.outcome)
+        if missing:
+            self.raise_conflict(
+                op,
+                "unsanitized_disposal",
+                (Side(op.op_id, args.outcome),),
+                missing=", ".join(missing),
+            )
 
     def _resolve(self, op: Operation) -> None:
         conflict = self.decide(op)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from assets import itad
 from assets.conflicts import Conflict
 from assets.errors import AssetsError, InvalidOperation
 from assets.merge import DEFAULT_RULES, AssetState, LocationState, MergeRules, PalletState
@@ -439,8 +440,12 @@ class DeviceService:
         verified: bool,
         performed_by: str,
         performed_at: str,
+        details: Mapping[str, object] | None = None,
     ) -> Recorded:
+        """A drive's sanitization record; `details` holds the other certificate fields
+        (media_type, technique, validated_by, destination...: assets.operations.SanitizeArgs)."""
         args: dict[str, object] = {
+            **(details or {}),
             "storage_serial": storage_serial,
             "method": method,
             "tool": tool,
@@ -449,6 +454,11 @@ class DeviceService:
             "performed_at": performed_at,
         }
         return self._record("sanitize", _key("asset", tag), args)
+
+    def disposal_refusal(self, tag: str, outcome: str) -> str | None:
+        """The ITAD control before a disposal is written: why `outcome` would be flagged on
+        this device's view (a drive without a verified record), or None."""
+        return itad.disposal_refusal(self.asset(tag).state, outcome)
 
     def dispose(
         self,

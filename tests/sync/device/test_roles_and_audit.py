@@ -106,3 +106,48 @@ def test_an_offline_audit_syncs_and_reaches_another_device(
     assert seen.audit_op == audit.op.op_id and seen.path == PLACE
     (item,) = [c for c in there.service.open_conflicts() if c["type"] == "missing_in_audit"]
     assert item["detail"]["missing"] == "asset:TA-B"
+
+
+def test_the_itad_control_is_asked_before_a_disposal(db: DeviceDatabase, clock: FakeClock) -> None:
+    svc = DeviceService(db, now_ms=clock)
+    svc.remember_person("sam", "Sam", "supervisor")
+    svc.claim_tag("TA-L", serial="5CG1", data_bearing=True, storage_serials=["D1", "D2"])
+    details = {"media_type": "ssd", "technique": "block_erase", "validated_by": "lee"}
+    wipe = svc.sanitize(
+        "TA-L",
+        "D1",
+        "purge",
+        "Blancco",
+        verified=True,
+        performed_by="sam",
+        performed_at="2026-05-28T09:30:00Z",
+        details=details,
+    )
+    assert wipe.op.args.technique == "block_erase"
+    assert svc.disposal_refusal("TA-L", "resale") == (
+        "This asset holds data: record a verified wipe or destruction of D2 before resale"
+    )
+    assert svc.disposal_refusal("TA-L", "destruction") is None
+    with pytest.raises(InvalidInput, match="Shred does not purge media"):
+        svc.sanitize(
+            "TA-L",
+            "D2",
+            "purge",
+            "Blancco",
+            verified=True,
+            performed_by="sam",
+            performed_at="2026-05-28T09:31:00Z",
+            details={"technique": "shred"},
+        )
+    svc.sanitize(
+        "TA-L",
+        "D2",
+        "destroy",
+        "shredder",
+        verified=True,
+        performed_by="sam",
+        performed_at="2026-05-28T09:40:00Z",
+        details={"technique": "shred"},
+    )
+    assert svc.disposal_refusal("TA-L", "resale") is None
+    assert svc.dispose("TA-L", "resale").effect == "applied"
