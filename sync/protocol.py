@@ -373,6 +373,20 @@ class AuditPage(Wire):
     next_before: int | None = None  # pass as `before` for older audits
 
 
+class StoreSettingsView(Wire):
+    """The store's settings every device follows."""
+
+    weight_tolerance_pct: str  # a received pallet's weight may differ this much from its seal's
+    label_base_url: str  # the URL printed in label QR codes, before the tag
+
+
+class StoreSettingsChange(WireRequest):
+    """An admin's change of some settings (the others stay)."""
+
+    weight_tolerance_pct: str | None = Field(default=None, max_length=12)
+    label_base_url: str | None = Field(default=None, max_length=200)
+
+
 # ---- devices, people, auth --------------------------------------------------------------------
 
 

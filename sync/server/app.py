@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sync.errors import StoreError, TooManyAttempts
 from sync.server import (
     guard,
-    routes_audits,
+    routes_lifecycle,
     routes_people,
     routes_read,
     routes_reports,
@@ -93,7 +93,7 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(routes_read.router)
     app.include_router(routes_people.router)
     app.include_router(routes_reports.router)
-    app.include_router(routes_audits.router)
+    app.include_router(routes_lifecycle.router)
     routes_sync.document_push_body(app)
 
     @app.exception_handler(StoreError)

@@ -37,7 +37,16 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "technician": ("push", "pull", "read"),
     "crew": ("push", "pull", "read"),
     "supervisor": ("push", "pull", "read", "decide", "list_users"),
-    "admin": ("push", "pull", "read", "decide", "list_users", "enrol", "manage_users"),
+    "admin": (
+        "push",
+        "pull",
+        "read",
+        "decide",
+        "list_users",
+        "enrol",
+        "manage_users",
+        "configure",  # the store's settings (sync.server.store_settings)
+    ),
 }
 assert set(PERMISSIONS) == set(ROLES)
 DECIDING_ROLES = frozenset(r for r, may in PERMISSIONS.items() if "decide" in may)

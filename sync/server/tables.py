@@ -253,3 +253,14 @@ conflicts = Table(
     Column("position", BigInteger, nullable=False, index=True),
 )
 Index("ix_conflicts_status_type", conflicts.c.status, conflicts.c.type)
+
+# The store's settings devices follow (sync.server.store_settings): one row per changed
+# setting; a setting never changed has no row and reads as its default.
+store_settings = Table(
+    "store_settings",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("changed_by", String(120), nullable=False),
+    Column("changed_ms", BigInteger, nullable=False),
+)
