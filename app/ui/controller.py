@@ -21,6 +21,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import flet as ft
 
 from app.ui import present, screens, sounds, words
+from app.ui.audit_screen import AuditScreen, audit_screen
 from app.ui.questions import Question, load_question, transition_question
 from app.ui.scanflow import ASSET, CLAIMED, PALLET, REFUSED, SEEN, ScanOutcome
 from app.ui.session import DeviceSession
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 SCAN, ASSET_TAB, PALLET_TAB, SYNC, CONFLICTS = "scan", "asset", "pallet", "sync", "conflicts"
+AUDIT_TAB = "audit"
 POLL_S = 0.5
 Runner = Callable[..., Any]  # page.run_task
 
@@ -109,6 +111,9 @@ class Controller:
         self.asset_tag: str | None = None
         self.pallet_tag: str | None = None
         self.confirm_scanned: tuple[str, ...] = ()
+        self.audit_tag: str | None = None  # the location tag being audited
+        self.audit_found: tuple[str, ...] = ()  # asset tags scanned there, in scan order
+        self.audit: AuditScreen | None = None
         self.remote: screens.Remote | None = None
         self.asset: screens.AssetScreen | None = None
         self.pallet: screens.PalletScreen | None = None
@@ -167,6 +172,9 @@ class Controller:
             self.sync = screens.sync_screen(self._svc)
         elif self.tab == CONFLICTS:
             self.conflicts = screens.conflicts_screen(self._svc)
+        elif self.tab == AUDIT_TAB:
+            tag = self.audit_tag
+            self.audit = audit_screen(self._svc, tag, self.audit_found) if tag else None
 
     def recent_places(self) -> list[str]:
         return list(self._session.places.recent)
@@ -252,8 +260,49 @@ class Controller:
             self.open_pallet(text)
         elif self.tab == PALLET_TAB:
             self.pallet_scan(text)
+        elif self.tab == AUDIT_TAB:
+            self.audit_scan(text)
         else:
             self.record_scan(text)
+
+    # ---- location audit ---------------------------------------------------------------
+
+    @action
+    def audit_scan(self, text: str) -> None:
+        """On the Audit screen a location tag starts an audit there; an asset tag is found.
+        Nothing is written until Finish (the lists come from this device's replica)."""
+        place, asset = tag_of(text, "location"), tag_of(text, "asset")
+        if place is not None:
+            self.audit = audit_screen(self._svc, place, ())  # refuses an unnamed tag
+            self.audit_tag, self.audit_found = place, ()
+        elif asset is not None and self.audit_tag is not None:
+            if asset not in self.audit_found:
+                self.audit_found = (*self.audit_found, asset)
+            self.refresh()
+        else:
+            first = "Scan a location tag first" if self.audit_tag is None else "Not an asset tag"
+            self.tell(f"{first}: {text.strip()[:60]}", False)
+            self.beep(sounds.ERROR)
+            return
+        self.beep(sounds.OK)
+
+    @action
+    def finish_audit(self) -> None:
+        """Move the unexpected assets here, report the missing ones, record the audit."""
+        if self.audit_tag is None:
+            return
+        audit, moves = self._svc.finish_audit(self.audit_tag, self.audit_found)
+        missing = len(audit.op.args.missing)
+        self.tell(
+            f"Audit recorded: {len(audit.op.args.found)} found, {len(moves)} moved here, "
+            + (f"{missing} missing reported to a supervisor." if missing else "nothing missing.")
+        )
+        self.audit_found = ()
+        self.refresh()
+
+    @action
+    def cancel_audit(self) -> None:
+        self.audit_tag, self.audit_found, self.audit = None, (), None
 
     # ---- scanning -------------------------------------------------------------------
 
