@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assets.errors import InvalidOperation
 from assets.merge import LocationState, fold_target
@@ -98,3 +100,29 @@ def test_a_clean_audit_raises_nothing_and_the_decision_keeps_the_place() -> None
     result = fold_target(LOC, [register, audit, decision])
     assert not result.conflicts[item.id].is_open
     assert result.state.path == "DAL1/B1/CLOSET-1"  # type: ignore[union-attr]
+
+
+KEYS = st.sets(st.sampled_from([f"asset:TA-{n:07d}-X" for n in range(12)]), max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(expected=KEYS, found=KEYS)
+def test_any_honest_audit_parses_and_any_altered_list_is_refused(
+    expected: set[str], found: set[str]
+) -> None:
+    args = {
+        "location": "DAL1/B1/CLOSET-1",
+        "expected": sorted(expected),
+        "found": sorted(found),
+        "missing": sorted(expected - found),
+        "unexpected": sorted(found - expected),
+    }
+    op = Device("dev-h").op("audit", LOC, args)
+    assert set(op.args.missing) | set(op.args.found) >= set(op.args.expected)
+    conflicts = fold_target(LOC, [op]).conflicts
+    assert len(conflicts) == (1 if expected - found else 0)
+    if found:
+        extra = sorted(found)[0]
+        tampered = dict(args, missing=sorted((expected - found) | {extra}))
+        with pytest.raises(InvalidOperation, match=r"args\.missing"):
+            Device("dev-h").op("audit", LOC, tampered)
