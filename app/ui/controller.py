@@ -33,6 +33,7 @@ from assets.roles import may
 from assets.tags import resolve
 from sync.device.people import Person
 from sync.device.progress import SyncProgress
+from sync.protocol import AuditView
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -114,6 +115,7 @@ class Controller:
         self.audit_tag: str | None = None  # the location tag being audited
         self.audit_found: tuple[str, ...] = ()  # asset tags scanned there, in scan order
         self.audit: AuditScreen | None = None
+        self.audit_history: tuple[AuditView, ...] | None = None  # None: not had from the store
         self.remote: screens.Remote | None = None
         self.asset: screens.AssetScreen | None = None
         self.pallet: screens.PalletScreen | None = None
@@ -200,6 +202,8 @@ class Controller:
                 self.refresh()
                 if self.tab == ASSET_TAB:
                     self._run(self.fetch_history)
+                if self.tab == AUDIT_TAB:
+                    self._run(self.fetch_audits)
             await asyncio.sleep(POLL_S)
 
     def stop(self) -> None:
@@ -215,6 +219,8 @@ class Controller:
         self.refresh()
         if tab == ASSET_TAB:
             self._run(self.fetch_history)
+        if tab == AUDIT_TAB:
+            self._run(self.fetch_audits)
 
     @action
     def toggle_dark(self) -> None:
@@ -274,7 +280,8 @@ class Controller:
         place, asset = tag_of(text, "location"), tag_of(text, "asset")
         if place is not None:
             self.audit = audit_screen(self._svc, place, ())  # refuses an unnamed tag
-            self.audit_tag, self.audit_found = place, ()
+            self.audit_tag, self.audit_found, self.audit_history = place, (), None
+            self._run(self.fetch_audits)
         elif asset is not None and self.audit_tag is not None:
             if asset not in self.audit_found:
                 self.audit_found = (*self.audit_found, asset)
@@ -299,6 +306,16 @@ class Controller:
         )
         self.audit_found = ()
         self.refresh()
+
+    @action
+    async def fetch_audits(self) -> None:
+        """The store's earlier audits of the tag being audited (the screen works without)."""
+        tag = self.audit_tag
+        if self.tab != AUDIT_TAB or tag is None or self.person is None:
+            return
+        found = await asyncio.to_thread(self._session.store_audits, tag)
+        if tag == self.audit_tag:
+            self.audit_history = tuple(found) if found is not None else None
 
     @action
     def cancel_audit(self) -> None:

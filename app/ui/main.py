@@ -162,7 +162,12 @@ def _body(c: Controller) -> ft.Control:
             on_verify=c.start(c.verify_log),
         )
     if c.tab == AUDIT_TAB and "audit" in c.allowed:
-        return AuditView(screen=c.audit, on_finish=c.finish_audit, on_cancel=c.cancel_audit)
+        return AuditView(
+            screen=c.audit,
+            history=c.audit_history,
+            on_finish=c.finish_audit,
+            on_cancel=c.cancel_audit,
+        )
     if c.tab == CONFLICTS and c.supervisor:
         return ConflictsView(list(c.conflicts), c.decide)
     return _scan_body(c)

@@ -5,7 +5,7 @@ missing, unexpected (marked when it belongs to another site) and found; Finish r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import flet as ft
@@ -13,6 +13,7 @@ import flet as ft
 from app.ui import present, theme
 from app.ui.audit_screen import AuditScreen
 from app.ui.components import big_button, chip, info_row, section, tagged
+from sync.protocol import AuditView as StoredAudit
 
 LIST_CAP = 200  # rows drawn per list; the counts above stay exact
 
@@ -53,6 +54,27 @@ def _rows(keys: tuple[str, ...], elsewhere: tuple[str, ...] = ()) -> list[ft.Con
     return rows
 
 
+def _history(history: Sequence[StoredAudit] | None) -> ft.Control:
+    """The store's earlier audits of this tag, newest first (only while online)."""
+    if history is None:
+        rows: list[ft.Control] = [ft.Text("The store's audit history shows when online.")]
+    elif not history:
+        rows = [ft.Text("No earlier audits.")]
+    else:
+        rows = [
+            tagged(
+                f"audit-history-{i}",
+                ft.Text(
+                    f"{present.iso_when(a.audited_at)} · {a.actor}: {len(a.found)} found, "
+                    f"{len(a.missing)} missing, {len(a.unexpected)} unexpected",
+                    size=15,
+                ),
+            )
+            for i, a in enumerate(history[:10])
+        ]
+    return section("EARLIER AUDITS", *rows, identifier="audit-history")
+
+
 def _last_audit(screen: AuditScreen) -> ft.Control:
     last = screen.last
     if last.audit_op is None or last.audited_at is None:
@@ -66,6 +88,7 @@ def _last_audit(screen: AuditScreen) -> ft.Control:
 def AuditView(
     *,
     screen: AuditScreen | None,
+    history: Sequence[StoredAudit] | None = None,
     on_finish: Callable[[], Any],
     on_cancel: Callable[[], Any],
 ) -> ft.Control:
@@ -108,6 +131,7 @@ def AuditView(
             ),
             section("FOUND", *_rows(lists.found), identifier="audit-found-list"),
             big_button(finish, lambda _e: on_finish(), identifier="audit-finish"),
+            _history(history),
             big_button(
                 "Cancel audit", lambda _e: on_cancel(), filled=False, identifier="audit-cancel"
             ),

@@ -65,3 +65,8 @@ def test_an_audit_with_a_missing_and_an_unexpected_asset(page: Any, stack: Stack
     wait_id(page, "sync-now").click()
     wait_label(page, "sync-indicator", "Synced · all sent", 40)
     assert _store_audits(stack) == [f"location:{LT}"]
+
+    # Online again: the Audit screen shows the store's history of the tag.
+    tab(page, "Audit")
+    wedge(page, LT)
+    wait_label(page, "audit-history-0", "tess: 2 found, 1 missing, 1 unexpected", 30)

@@ -3,6 +3,7 @@ audit, wedge scans fill the found list, the lists update live, Finish records it
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,3 +99,10 @@ def test_an_unnamed_location_tag_gets_a_sentence(c: Controller) -> None:
     scan(c, make_tag("location", 99))
     assert c.audit is None and c.audit_tag is None
     assert c.said is not None and "Say which place" in c.said.text
+
+
+def test_the_store_history_is_none_when_it_cannot_be_had(c: Controller) -> None:
+    c.show(ctl.AUDIT_TAB)
+    scan(c, LT)
+    asyncio.run(c.fetch_audits())  # this device was never enrolled: nothing to ask
+    assert c.audit_history is None and c.audit is not None

@@ -6,14 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
+from sync.device.audit_history import fetch_audits
 from sync.device.database import DeviceDatabase
 from sync.device.service import DeviceService
-from sync.errors import InvalidInput
+from sync.device.state import load_state
+from sync.errors import InvalidInput, ServerRefused, ServerUnreachable
 
 from .conftest import FakeClock
 from .harness import StoreHarness, drain, enrol_device
+from .inprocess import StoreInProcess
 
 LT = "LT-0000009-C"
 PLACE = "DAL1/B1/CLOSET-1"
@@ -106,6 +110,24 @@ def test_an_offline_audit_syncs_and_reaches_another_device(
     assert seen.audit_op == audit.op.op_id and seen.path == PLACE
     (item,) = [c for c in there.service.open_conflicts() if c["type"] == "missing_in_audit"]
     assert item["detail"]["missing"] == "asset:TA-B"
+
+    # The store's audit history of the tag, as the Audit screen fetches it.
+    with there.db.read() as conn:
+        token = load_state(conn).token
+    person = there.service.current_person()
+    assert token and person
+    transport = StoreInProcess(harness)
+    with httpx.Client(base_url="http://store.test", transport=transport) as client:
+        (stored,) = fetch_audits("", token, person.token, LT, client=client)
+        assert (stored.op_id, stored.missing, stored.actor) == (
+            audit.op.op_id,
+            ["asset:TA-B"],
+            "tech",
+        )
+        with pytest.raises(ServerRefused):
+            fetch_audits("", token, person.token, "LT-0000404-Z", client=client)
+    with pytest.raises(ServerUnreachable):
+        fetch_audits("http://127.0.0.1:9", token, person.token, LT)
 
 
 def test_the_itad_control_is_asked_before_a_disposal(db: DeviceDatabase, clock: FakeClock) -> None:
