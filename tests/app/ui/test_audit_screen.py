@@ -7,12 +7,15 @@ import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import flet as ft
 import pytest
 
 from app.ui import controller as ctl
 from app.ui.controller import Controller
 from app.ui.session import DeviceSession
+from app.ui.views.conflicts import _sides
 from app.ui.wedge import keys_for
 from assets.tags import make_tag
 
@@ -106,3 +109,22 @@ def test_the_store_history_is_none_when_it_cannot_be_had(c: Controller) -> None:
     scan(c, LT)
     asyncio.run(c.fetch_audits())  # this device was never enrolled: nothing to ask
     assert c.audit_history is None and c.audit is not None
+
+
+def _texts(control: Any) -> list[str]:
+    """Every text value in a control tree (what the person reads)."""
+    found = [control.value] if isinstance(control, ft.Text) else []
+    for name in ("content", "controls"):
+        child = getattr(control, name, None)
+        for item in child if isinstance(child, list) else [child] if child is not None else []:
+            found += _texts(item)
+    return found
+
+
+def test_a_missing_in_audit_item_lists_what_was_not_found() -> None:
+    item: dict[str, Any] = {
+        "type": "missing_in_audit",
+        "detail": {"location": PLACE, "missing": f"asset:{A1}, asset:{A2}", "audited_by": "tess"},
+        "sides": [{"op_id": "x", "value": None}],
+    }
+    assert _texts(_sides(item, item["sides"])) == [f"Not found at {PLACE}", A1, A2]
