@@ -176,18 +176,6 @@ def scenarios(a: Device, b: Device) -> list[Scenario]:
             [b.op("dispose", t, {"outcome": "resale"})],
         )
 
-    def audit_missing(tag: str) -> tuple[list[Operation], list[Operation]]:
-        loc, expected = f"location:{tag}", [f"asset:{tag}-1", f"asset:{tag}-2"]
-        found = [f"asset:{tag}-1"]
-        args = {
-            "location": "DAL1/B1/CLOSET-4",
-            "expected": expected,
-            "found": found,
-            "missing": expected[1:],
-            "unexpected": [],
-        }
-        return ([a.op("register", loc, {"path": "DAL1/B1/CLOSET-4"})], [b.op("audit", loc, args)])
-
     def location_named_twice(tag: str) -> tuple[list[Operation], list[Operation]]:
         return (
             [a.op("register", f"location:{tag}", {"path": "DAL1/B1/CLOSET-2"})],
@@ -220,8 +208,22 @@ def scenarios(a: Device, b: Device) -> list[Scenario]:
     add("sanitization_disputed", "sanitization_disputed", sanitize)
     add("disposition_disputed", "disposition_disputed", disposition)
     add("unsanitized_disposal", "unsanitized_disposal", unsanitized)
-    add("missing_in_audit", "missing_in_audit", audit_missing)
+    out.append(_audit_missing(a, b, "MISSING-IN-AUDIT"))
     return out
+
+
+def _audit_missing(a: Device, b: Device, tag: str) -> Scenario:
+    """A location audit that did not find one of the two assets expected."""
+    loc, expected = f"location:{tag}", [f"asset:{tag}-1", f"asset:{tag}-2"]
+    args = {
+        "location": "DAL1/B1/CLOSET-4",
+        "expected": expected,
+        "found": expected[:1],
+        "missing": expected[1:],
+        "unexpected": [],
+    }
+    first = [a.op("register", loc, {"path": "DAL1/B1/CLOSET-4"})]
+    return Scenario("missing_in_audit", first, [b.op("audit", loc, args)], "missing_in_audit")
 
 
 def two_devices() -> tuple[Device, Device]:
