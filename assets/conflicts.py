@@ -107,6 +107,12 @@ CONFLICT_TYPES: Vocabulary = Vocabulary(
             "Two different final outcomes for the same asset",
         ),
         Choice(
+            "missing_in_audit",
+            "Missing in audit",
+            "#ef6c00",
+            "A location audit did not find assets expected there: find them or mark them lost",
+        ),
+        Choice(
             "unsanitized_disposal",
             "Disposed with data",
             "#b71c1c",

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
+from assets import itad
 from assets.conflicts import Conflict, Side, make_conflict
-from assets.disposition import OUTCOME_STATUS, REUSE_OUTCOMES
+from assets.disposition import OUTCOME_STATUS
 from assets.grades import Grade, parse_grade
 from assets.locations import parse_location
 from assets.operations import (
     AssessArgs,
+    AuditArgs,
     ConfirmArgs,
     DisposeArgs,
     HandoffArgs,
@@ -143,15 +145,24 @@ class LocationState:
     path: str | None = None
     path_op: str | None = None
     name: str | None = None
+    audit_op: str | None = None  # the latest finished audit here (by hlc)
+    audited_at: str | None = None  # its hlc
+    audit_counts: dict[str, int] = field(default_factory=dict)  # expected/found/missing/...
     version: int = 0
     last_hlc: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+        data = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        data["audit_counts"] = dict(sorted(self.audit_counts.items()))
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LocationState:
-        return cls(**data)
+        values = dict(data)
+        values["audit_counts"] = {
+            str(k): int(v) for k, v in (data.get("audit_counts") or {}).items()
+        }
+        return cls(**values)
 
 
 TargetState = AssetState | PalletState | LocationState
@@ -401,10 +412,7 @@ class AssetFold(_Fold[AssetState]):
 
     def required_sanitizations(self) -> tuple[str, ...]:
         """Storage serials that need a verified record before reuse or recycling."""
-        s = self.state
-        if not s.data_bearing:
-            return ()
-        return s.storage_serials or ((s.serial or s.key),)
+        return itad.required_sanitizations(self.state)
 
     def _dispose(self, op: Operation) -> None:
         args: DisposeArgs = op.args
@@ -425,19 +433,15 @@ class AssetFold(_Fold[AssetState]):
             return
         s.disposition, s.disposition_op = args.outcome, op.op_id
         s.status, s.status_op = final, op.op_id
-        if args.outcome in REUSE_OUTCOMES:
-            missing = [
-                serial
-                for serial in self.required_sanitizations()
-                if not (serial in s.sanitized and s.sanitized[serial][1])
-            ]
-            if missing:
-                self.raise_conflict(
-                    op,
-                    "unsanitized_disposal",
-                    (Side(op.op_id, args.outcome),),
-                    missing=", ".join(missing),
-                )
+        # The state already shows the outcome; the control reads only the drives and records.
+        missing = itad.blocking_drives(s, args.outcome)
+        if missing:
+            self.raise_conflict(
+                op,
+                "unsanitized_disposal",
+                (Side(op.op_id, args.outcome),),
+                missing=", ".join(missing),
+            )
 
     def _resolve(self, op: Operation) -> None:
         conflict = self.decide(op)
@@ -603,9 +607,29 @@ class LocationFold(_Fold[LocationState]):
                 op, "tag_claimed_twice", (Side(s.path_op or "", s.path), Side(op.op_id, args.path))
             )
 
+    def _audit(self, op: Operation) -> None:
+        """The latest audit by hlc is the location's last audit; missing assets raise an item
+        for a supervisor (their status stays: the audit is evidence, not a decision)."""
+        args: AuditArgs = op.args
+        s = self.state
+        s.audit_op, s.audited_at = op.op_id, str(op.hlc)
+        s.audit_counts = {
+            name: len(getattr(args, name))
+            for name in ("expected", "found", "missing", "unexpected", "elsewhere")
+        }
+        if args.missing:
+            self.raise_conflict(
+                op,
+                "missing_in_audit",
+                (Side(op.op_id, None),),
+                location=args.location,
+                missing=", ".join(args.missing),
+                audited_by=op.actor,
+            )
+
     def _resolve(self, op: Operation) -> None:
         conflict = self.decide(op)
-        if conflict is not None:
+        if conflict is not None and conflict.type == "tag_claimed_twice":
             path = self.chosen_value(op, conflict, "path")
             if path is not None:
                 self.state.path, self.state.path_op = parse_location(path).key, op.op_id

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from assets import fields as f
+from assets import sanitization as sz
 from assets.catalogue import CATEGORIES
 from assets.custody import parse_holder
 from assets.custom_fields import Fields, parse_fields
@@ -148,13 +149,39 @@ class ReceiveArgs:
 
 
 @dataclass(frozen=True, slots=True)
+class AuditArgs:
+    """A finished location audit: what the device's replica expected at `location`, what was
+    scanned there, and the difference. Missing assets raise a supervisor item on the location
+    tag; they keep their status (an audit is evidence, not a decision)."""
+
+    location: str
+    expected: tuple[str, ...]
+    found: tuple[str, ...]
+    missing: tuple[str, ...]
+    unexpected: tuple[str, ...]
+    elsewhere: tuple[str, ...] = ()  # unexpected ones the replica placed at another site
+
+
+@dataclass(frozen=True, slots=True)
 class SanitizeArgs:
     storage_serial: str
     method: str
     tool: str
     verified: bool
-    performed_by: str
+    performed_by: str  # the operator
     performed_at: str  # ISO 8601, as the sanitization tool reported it
+    # The rest of the NIST SP 800-88 Rev. 1 Appendix G certificate (assets.sanitization);
+    # optional, because records written before them lack them.
+    media_type: str | None = None
+    media_make: str | None = None
+    media_model: str | None = None
+    media_asset: str | None = None  # the drive's own asset tag, when it has one
+    technique: str | None = None
+    tool_version: str | None = None
+    verification_method: str | None = None
+    validated_by: str | None = None  # the validator, someone other than the operator
+    destination: str | None = None  # where the media went afterwards
+    notes: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +212,7 @@ Args = (
     | ConfirmArgs
     | HandoffArgs
     | ReceiveArgs
+    | AuditArgs
     | SanitizeArgs
     | DisposeArgs
     | ResolveArgs
@@ -286,14 +314,63 @@ def _receive(a: Mapping[str, object]) -> ReceiveArgs:
     )
 
 
+def _audit(a: Mapping[str, object]) -> AuditArgs:
+    try:
+        location = parse_location(f.text(a, "location", max_len=200))
+    except AssetsError as exc:
+        raise InvalidOperation("args.location", str(exc)) from exc
+    for name in ("expected", "found", "missing", "unexpected"):
+        if not isinstance(a.get(name), list):
+            raise InvalidOperation(f"args.{name}", "must list asset keys (an empty list is fine)")
+    expected, found = set(_keys(a, "expected")), set(_keys(a, "found"))
+    missing, unexpected = _keys(a, "missing"), _keys(a, "unexpected")
+    if set(missing) != expected - found:
+        raise InvalidOperation("args.missing", "must be exactly the expected assets not found")
+    if set(unexpected) != found - expected:
+        raise InvalidOperation("args.unexpected", "must be exactly the found assets not expected")
+    elsewhere = _keys(a, "elsewhere")
+    if not set(elsewhere) <= set(unexpected):
+        raise InvalidOperation("args.elsewhere", "may name only unexpected assets")
+    return AuditArgs(
+        location.key, tuple(sorted(expected)), tuple(sorted(found)), missing, unexpected, elsewhere
+    )
+
+
+def _optional_choice(
+    a: Mapping[str, object], name: str, allowed: Mapping[str, object]
+) -> str | None:
+    return None if a.get(name) is None else f.choice(a, name, allowed)
+
+
 def _sanitize(a: Mapping[str, object]) -> SanitizeArgs:
+    method = f.choice(a, "method", SANITIZATION_METHODS)
+    technique = _optional_choice(a, "technique", sz.TECHNIQUES)
+    if technique is not None and (why := sz.technique_refusal(method, technique)):
+        raise InvalidOperation("args.technique", why)
+    performed_by = f.text(a, "performed_by", max_len=120)
+    validated_by = f.optional_text(a, "validated_by", max_len=120)
+    if validated_by is not None and validated_by == performed_by:
+        raise InvalidOperation("args.validated_by", "the validator must be someone else")
+    media_asset = a.get("media_asset")
     return SanitizeArgs(
         storage_serial=f.text(a, "storage_serial", max_len=80),
-        method=f.choice(a, "method", SANITIZATION_METHODS),
+        method=method,
         tool=f.text(a, "tool", max_len=120),
         verified=f.flag(a, "verified"),
-        performed_by=f.text(a, "performed_by", max_len=120),
+        performed_by=performed_by,
         performed_at=f.text(a, "performed_at", max_len=40),
+        media_type=_optional_choice(a, "media_type", sz.MEDIA_TYPES),
+        media_make=f.optional_text(a, "media_make", max_len=80),
+        media_model=f.optional_text(a, "media_model", max_len=120),
+        media_asset=None
+        if media_asset is None
+        else parse_key(media_asset, "args.media_asset", "asset"),
+        technique=technique,
+        tool_version=f.optional_text(a, "tool_version", max_len=40),
+        verification_method=_optional_choice(a, "verification_method", sz.VERIFICATION_METHODS),
+        validated_by=validated_by,
+        destination=_optional_choice(a, "destination", sz.DESTINATIONS),
+        notes=f.optional_text(a, "notes", max_len=1000),
     )
 
 
@@ -377,11 +454,21 @@ KINDS: dict[str, KindSpec] = {
     "receive": KindSpec(
         "Receive", ("pallet",), _receive, _names("seal_number gross facility scanned")
     ),
+    "audit": KindSpec(
+        "Location audit",
+        ("location",),
+        _audit,
+        _names("location expected found missing unexpected elsewhere"),
+    ),
     "sanitize": KindSpec(
         "Sanitization",
         ("asset",),
         _sanitize,
-        _names("storage_serial method tool verified performed_by performed_at"),
+        _names(
+            "storage_serial method tool verified performed_by performed_at media_type "
+            "media_make media_model media_asset technique tool_version verification_method "
+            "validated_by destination notes"
+        ),
     ),
     "dispose": KindSpec(
         "Disposition", ("asset",), _dispose, _names("outcome weight value commodity certificate")
@@ -525,6 +612,8 @@ def _check_coherence(op: Operation) -> None:
             raise InvalidOperation("args.to", verdict.reason)
     if op.kind == "resolve" and op.target != f"conflict:{op.args.conflict_id}":
         raise InvalidOperation("target", "a decision's target must be conflict:<its conflict_id>")
+    if isinstance(op.args, SanitizeArgs) and op.args.media_asset == op.target:
+        raise InvalidOperation("args.media_asset", "the drive is inside the asset, not the asset")
     if isinstance(op.args, RegisterArgs) and op.args.parent == op.target:
         raise InvalidOperation("args.parent", "an asset cannot be its own parent")
 

@@ -355,6 +355,42 @@ class LocationTagView(Wire):
     data: dict[str, Any]  # the full LocationState.to_dict()
 
 
+class AuditView(Wire):
+    """One finished location audit, as the log holds it (assets.operations.AuditArgs)."""
+
+    op_id: str
+    position: int  # its place in the log (page with `before`)
+    location_tag: str  # location:<tag>
+    location: str  # the place audited, e.g. DAL1/B1/CLOSET-1
+    actor: str
+    device_id: str
+    audited_at: str  # ISO 8601 from the device's clock stamp
+    expected: list[str]
+    found: list[str]
+    missing: list[str]
+    unexpected: list[str]
+    elsewhere: list[str]  # unexpected ones the device's replica placed at another site
+
+
+class AuditPage(Wire):
+    items: list[AuditView]  # newest first
+    next_before: int | None = None  # pass as `before` for older audits
+
+
+class StoreSettingsView(Wire):
+    """The store's settings every device follows."""
+
+    weight_tolerance_pct: str  # a received pallet's weight may differ this much from its seal's
+    label_base_url: str  # the URL printed in label QR codes, before the tag
+
+
+class StoreSettingsChange(WireRequest):
+    """An admin's change of some settings (the others stay)."""
+
+    weight_tolerance_pct: str | None = Field(default=None, max_length=12)
+    label_base_url: str | None = Field(default=None, max_length=200)
+
+
 # ---- devices, people, auth --------------------------------------------------------------------
 
 

@@ -21,21 +21,25 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import flet as ft
 
 from app.ui import present, screens, sounds, words
+from app.ui.audit_screen import AuditScreen, audit_screen
 from app.ui.questions import Question, load_question, transition_question
 from app.ui.scanflow import ASSET, CLAIMED, PALLET, REFUSED, SEEN, ScanOutcome
 from app.ui.session import DeviceSession
 from app.ui.wedge import WedgeBuffer
 from assets.errors import AssetsError
 from assets.grades import parse_grade
+from assets.operations import KINDS
+from assets.roles import may
 from assets.tags import resolve
 from sync.device.people import Person
 from sync.device.progress import SyncProgress
+from sync.protocol import AuditView
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 SCAN, ASSET_TAB, PALLET_TAB, SYNC, CONFLICTS = "scan", "asset", "pallet", "sync", "conflicts"
-SUPERVISOR_ROLES = frozenset({"supervisor", "admin"})
+AUDIT_TAB = "audit"
 POLL_S = 0.5
 Runner = Callable[..., Any]  # page.run_task
 
@@ -108,6 +112,10 @@ class Controller:
         self.asset_tag: str | None = None
         self.pallet_tag: str | None = None
         self.confirm_scanned: tuple[str, ...] = ()
+        self.audit_tag: str | None = None  # the location tag being audited
+        self.audit_found: tuple[str, ...] = ()  # asset tags scanned there, in scan order
+        self.audit: AuditScreen | None = None
+        self.audit_history: tuple[AuditView, ...] | None = None  # None: not had from the store
         self.remote: screens.Remote | None = None
         self.asset: screens.AssetScreen | None = None
         self.pallet: screens.PalletScreen | None = None
@@ -132,7 +140,16 @@ class Controller:
 
     @property
     def supervisor(self) -> bool:
-        return self.person is not None and self.person.role in SUPERVISOR_ROLES
+        """Whether the person signed in may decide conflicts (the Conflicts tab)."""
+        return "resolve" in self.allowed
+
+    @property
+    def allowed(self) -> frozenset[str]:
+        """The kinds of operation the person signed in may record (the role table): the
+        screens offer only these."""
+        if self.person is None:
+            return frozenset()
+        return frozenset(kind for kind in KINDS if may(self.person.role, kind))
 
     @property
     def signer(self) -> str:
@@ -157,6 +174,9 @@ class Controller:
             self.sync = screens.sync_screen(self._svc)
         elif self.tab == CONFLICTS:
             self.conflicts = screens.conflicts_screen(self._svc)
+        elif self.tab == AUDIT_TAB:
+            tag = self.audit_tag
+            self.audit = audit_screen(self._svc, tag, self.audit_found) if tag else None
 
     def recent_places(self) -> list[str]:
         return list(self._session.places.recent)
@@ -182,6 +202,8 @@ class Controller:
                 self.refresh()
                 if self.tab == ASSET_TAB:
                     self._run(self.fetch_history)
+                if self.tab == AUDIT_TAB:
+                    self._run(self.fetch_audits)
             await asyncio.sleep(POLL_S)
 
     def stop(self) -> None:
@@ -201,6 +223,8 @@ class Controller:
         self.refresh()
         if tab == ASSET_TAB:
             self._run(self.fetch_history)
+        if tab == AUDIT_TAB:
+            self._run(self.fetch_audits)
 
     @action
     def toggle_dark(self) -> None:
@@ -247,8 +271,60 @@ class Controller:
             self.open_pallet(text)
         elif self.tab == PALLET_TAB:
             self.pallet_scan(text)
+        elif self.tab == AUDIT_TAB:
+            self.audit_scan(text)
         else:
             self.record_scan(text)
+
+    # ---- location audit ---------------------------------------------------------------
+
+    @action
+    def audit_scan(self, text: str) -> None:
+        """On the Audit screen a location tag starts an audit there; an asset tag is found.
+        Nothing is written until Finish (the lists come from this device's replica)."""
+        place, asset = tag_of(text, "location"), tag_of(text, "asset")
+        if place is not None:
+            self.audit = audit_screen(self._svc, place, ())  # refuses an unnamed tag
+            self.audit_tag, self.audit_found, self.audit_history = place, (), None
+            self._run(self.fetch_audits)
+        elif asset is not None and self.audit_tag is not None:
+            if asset not in self.audit_found:
+                self.audit_found = (*self.audit_found, asset)
+            self.refresh()
+        else:
+            first = "Scan a location tag first" if self.audit_tag is None else "Not an asset tag"
+            self.tell(f"{first}: {text.strip()[:60]}", False)
+            self.beep(sounds.ERROR)
+            return
+        self.beep(sounds.OK)
+
+    @action
+    def finish_audit(self) -> None:
+        """Move the unexpected assets here, report the missing ones, record the audit."""
+        if self.audit_tag is None:
+            return
+        audit, moves = self._svc.finish_audit(self.audit_tag, self.audit_found)
+        missing = len(audit.op.args.missing)
+        self.tell(
+            f"Audit recorded: {len(audit.op.args.found)} found, {len(moves)} moved here, "
+            + (f"{missing} missing reported to a supervisor." if missing else "nothing missing.")
+        )
+        self.audit_found = ()
+        self.refresh()
+
+    @action
+    async def fetch_audits(self) -> None:
+        """The store's earlier audits of the tag being audited (the screen works without)."""
+        tag = self.audit_tag
+        if self.tab != AUDIT_TAB or tag is None or self.person is None:
+            return
+        found = await asyncio.to_thread(self._session.store_audits, tag)
+        if tag == self.audit_tag:
+            self.audit_history = tuple(found) if found is not None else None
+
+    @action
+    def cancel_audit(self) -> None:
+        self.audit_tag, self.audit_found, self.audit = None, (), None
 
     # ---- scanning -------------------------------------------------------------------
 

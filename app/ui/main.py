@@ -17,10 +17,19 @@ import flet as ft
 from app.ui import flet_guard, theme
 from app.ui.camera import CameraPanel
 from app.ui.components import TYPING, busy_bar, notice, question_box, sync_indicator, tagged
-from app.ui.controller import ASSET_TAB, CONFLICTS, PALLET_TAB, SCAN, SYNC, Controller
+from app.ui.controller import (
+    ASSET_TAB,
+    AUDIT_TAB,
+    CONFLICTS,
+    PALLET_TAB,
+    SCAN,
+    SYNC,
+    Controller,
+)
 from app.ui.player import ScanPlayer
 from app.ui.session import DeviceSession
 from app.ui.views.asset import AssetView
+from app.ui.views.audit import AuditView
 from app.ui.views.conflicts import ConflictsView
 from app.ui.views.pallet import PalletView
 from app.ui.views.scan import ScanView
@@ -33,6 +42,7 @@ TABS = {
     SCAN: (ft.Icons.QR_CODE_SCANNER, "Scan"),
     ASSET_TAB: (ft.Icons.INVENTORY_2, "Asset"),
     PALLET_TAB: (ft.Icons.PALLET, "Pallet"),
+    AUDIT_TAB: (ft.Icons.FACT_CHECK, "Audit"),
     SYNC: (ft.Icons.SYNC, "Sync"),
     CONFLICTS: (ft.Icons.GAVEL, "Conflicts"),
 }
@@ -86,6 +96,7 @@ def _asset_body(c: Controller) -> ft.Control:
         history=screen.history if screen else (),
         history_complete=screen.complete if screen else None,
         signed=screen.signed if screen else frozenset(),
+        allowed=c.allowed,
     )
 
 
@@ -105,6 +116,7 @@ def _pallet_body(c: Controller) -> ft.Control:
         on_confirm=c.confirm_contents,
         on_hand_off=lambda to, by, giver, drawn: c.hand_off(f"pallet:{tag}", to, by, giver, drawn),
         tell=c.tell,
+        allowed=c.allowed,
     )
 
 
@@ -149,6 +161,13 @@ def _body(c: Controller) -> ft.Control:
             on_sync=c.start(c.sync_now),
             on_verify=c.start(c.verify_log),
         )
+    if c.tab == AUDIT_TAB and "audit" in c.allowed:
+        return AuditView(
+            screen=c.audit,
+            history=c.audit_history,
+            on_finish=c.finish_audit,
+            on_cancel=c.cancel_audit,
+        )
     if c.tab == CONFLICTS and c.supervisor:
         return ConflictsView(list(c.conflicts), c.decide)
     return _scan_body(c)
@@ -157,7 +176,9 @@ def _body(c: Controller) -> ft.Control:
 def _nav(c: Controller) -> ft.Control | None:
     if not (c.enrolled and c.person is not None):
         return None
-    tabs = [SCAN, ASSET_TAB, PALLET_TAB, SYNC] + ([CONFLICTS] if c.supervisor else [])
+    tabs = [SCAN, ASSET_TAB, PALLET_TAB]
+    tabs += [AUDIT_TAB] if "audit" in c.allowed else []  # the role table decides
+    tabs += [SYNC] + ([CONFLICTS] if c.supervisor else [])
     return ft.NavigationBar(
         selected_index=tabs.index(c.tab) if c.tab in tabs else 0,
         on_change=lambda e: c.show(tabs[int(e.control.selected_index)]),

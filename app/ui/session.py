@@ -13,6 +13,7 @@ from pathlib import Path
 from app.ui.places import PlaceBook
 from app.ui.scanflow import ScanFlow
 from sync.device import audit, history
+from sync.device.audit_history import fetch_audits
 from sync.device.database import DeviceDatabase
 from sync.device.engine import SyncEngine
 from sync.device.people import Person
@@ -20,6 +21,7 @@ from sync.device.progress import SyncProgress
 from sync.device.service import DeviceService, Recorded
 from sync.device.state import load_state
 from sync.errors import DeviceError
+from sync.protocol import AuditView
 
 PLACES_SUFFIX = ".places.json"
 
@@ -89,6 +91,19 @@ class DeviceSession:
             return None
         try:
             return history.fetch(self.server_url, token, person.token if person else None, tag)
+        except DeviceError:
+            return None
+
+    def store_audits(self, tag: str) -> list[AuditView] | None:
+        """The store's audit history of a location tag (blocking), or None when it cannot be
+        had now (offline, not enrolled, unknown to the store)."""
+        with self.db.read() as conn:
+            token = load_state(conn).token
+        person = self.service.current_person()
+        if not token:
+            return None
+        try:
+            return fetch_audits(self.server_url, token, person.token if person else None, tag)
         except DeviceError:
             return None
 

@@ -16,11 +16,13 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from assets import itad
 from assets.conflicts import Conflict
 from assets.errors import AssetsError, InvalidOperation
 from assets.merge import DEFAULT_RULES, AssetState, LocationState, MergeRules, PalletState
 from assets.operations import Operation, build_operation, parse_key
-from sync.device import cache, clock, entered, history, outbox, people, view
+from assets.roles import may, refusal
+from sync.device import cache, clock, entered, history, location_audit, outbox, people, view
 from sync.device.database import DeviceDatabase
 from sync.device.outbox import OutboxRow
 from sync.device.state import load_state, save_state
@@ -49,8 +51,6 @@ _FIELD_LABELS = {
     "expects.status": "Current status",
 }
 
-RESOLVE_ROLES = frozenset({"supervisor", "admin"})
-
 
 def _system_ms() -> int:
     return int(time.time() * 1000)
@@ -62,6 +62,13 @@ def readable(exc: AssetsError) -> str:
         label = _FIELD_LABELS.get(exc.field, exc.field.removeprefix("args.").replace("_", " "))
         return f"{label[:1].upper()}{label[1:]}: {exc.message}"
     return str(exc)
+
+
+def _check_role(person: people.Person | None, kind: str) -> None:
+    """Refuse, before anything is written, a kind the person's role may not record."""
+    refused = refusal(person.role if person is not None else "", kind)
+    if refused is not None:
+        raise InvalidInput(f"{refused}.")
 
 
 def _key(kind: str, tag: str) -> str:
@@ -154,6 +161,11 @@ class DeviceService:
                 return people.current(conn)
             except NotSignedIn:
                 return None
+
+    def may(self, kind: str) -> bool:
+        """Whether the person signed in now may record `kind` (the role table, assets.roles)."""
+        person = self.current_person()
+        return person is not None and may(person.role, kind)
 
     def people(self) -> list[people.Person]:
         with self.db.read() as conn:
@@ -381,6 +393,43 @@ class DeviceService:
             args["name"] = name
         return self._record("register", _key("location", tag), args)
 
+    # ---- location audits ----------------------------------------------------------------
+
+    def _audited_place(self, location_tag: str) -> tuple[str, str]:
+        key = _key("location", location_tag)
+        place = self.location_of(key)
+        if place is None:
+            raise InvalidInput("Say which place this location tag marks before auditing it")
+        return key, place
+
+    def audit_lists(self, location_tag: str, found: Sequence[str]) -> location_audit.AuditLists:
+        """Expected, found, missing and unexpected at the place a location tag marks, as this
+        device's replica sees it now (works offline)."""
+        place = self._audited_place(location_tag)[1]
+        keys = [_key("asset", tag) for tag in found]
+        with self.db.read() as conn:
+            return location_audit.audit_lists(conn, place, keys, self.rules)
+
+    def finish_audit(
+        self, location_tag: str, found: Sequence[str]
+    ) -> tuple[Recorded, tuple[Recorded, ...]]:
+        """Finish an audit: move the unexpected assets here, then record the audit itself
+        (its missing assets become a supervisor item on the location tag, not a status)."""
+        key, place = self._audited_place(location_tag)
+        lists = self.audit_lists(key, found)
+        _check_role(self.current_person(), "audit")  # before any move is written
+        moves = tuple(self.observe(asset, place) for asset in lists.unexpected)
+        args: dict[str, object] = {
+            "location": place,
+            "expected": list(lists.expected),
+            "found": list(lists.found),
+            "missing": list(lists.missing),
+            "unexpected": list(lists.unexpected),
+        }
+        if lists.elsewhere:
+            args["elsewhere"] = list(lists.elsewhere)
+        return self._record("audit", key, args), moves
+
     def sanitize(
         self,
         tag: str,
@@ -391,8 +440,12 @@ class DeviceService:
         verified: bool,
         performed_by: str,
         performed_at: str,
+        details: Mapping[str, object] | None = None,
     ) -> Recorded:
+        """A drive's sanitization record; `details` holds the other certificate fields
+        (media_type, technique, validated_by, destination...: assets.operations.SanitizeArgs)."""
         args: dict[str, object] = {
+            **(details or {}),
             "storage_serial": storage_serial,
             "method": method,
             "tool": tool,
@@ -401,6 +454,11 @@ class DeviceService:
             "performed_at": performed_at,
         }
         return self._record("sanitize", _key("asset", tag), args)
+
+    def disposal_refusal(self, tag: str, outcome: str) -> str | None:
+        """The ITAD control before a disposal is written: why `outcome` would be flagged on
+        this device's view (a drive without a verified record), or None."""
+        return itad.disposal_refusal(self.asset(tag).state, outcome)
 
     def dispose(
         self,
@@ -435,10 +493,7 @@ class DeviceService:
         with self.db.read() as conn:
             person = people.current(conn)
             known = cache.cached_conflict(conn, conflict_id)
-        if person.role not in RESOLVE_ROLES:
-            raise InvalidInput(
-                f"Only a supervisor can decide conflicts; {person.name} is a {person.role}"
-            )
+        _check_role(person, "resolve")
         if known is None:
             raise InvalidInput(f"Conflict {conflict_id[:40]} is not on this device: sync first")
         args: dict[str, object] = {
@@ -466,6 +521,7 @@ class DeviceService:
             if state.actor is None:  # set only by signing in, so the person is known here
                 raise NotSignedIn("nobody is signed in on this device: sign in first")
             actor = state.actor
+            _check_role(people.find(conn, actor), kind)
             fold_key = str(args["on"]) if kind == "resolve" else target
             fold, _pending, _known = view.fold_for(conn, fold_key, self.rules)
             seq = state.last_seq + 1

@@ -18,6 +18,7 @@ from sync.errors import StoreError, TooManyAttempts
 from sync.server import (
     guard,
     routes_data,
+    routes_lifecycle,
     routes_people,
     routes_read,
     routes_reports,
@@ -94,6 +95,7 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(routes_people.router)
     app.include_router(routes_reports.router)
     app.include_router(routes_data.router)
+    app.include_router(routes_lifecycle.router)
     routes_sync.document_push_body(app)
 
     @app.exception_handler(StoreError)

@@ -9,7 +9,7 @@ In device_seq order:
   an op_id names one operation, never a silent duplicate.
 - then the operation itself: the domain core's verdict (invalid, or quarantined for unknown
   kinds and newer schemas), the device, the actor (the person pushing or a person with a live
-  sign-in on the device), the actor's role, and for a decision the state of its conflict.
+  sign-in on the device), the actor's role (may it record this kind: assets.roles), and for a decision the state of its conflict.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sqlalchemy import Connection, select
 
 from assets.errors import InvalidOperation, UnknownKind, UnsupportedSchema
 from assets.operations import Operation, ResolveArgs
-from assets.roles import may_record
+from assets.roles import refusal
 from sync.protocol import (
     REJECT_ACTOR,
     REJECT_DECIDED,
@@ -150,9 +150,9 @@ def _refusal(p: Prepared, device_id: str, actors: Mapping[str, str]) -> tuple[st
             f"{op.actor} is not signed in on this device: only the person pushing or someone "
             "signed in on it now may be an operation's actor",
         )
-    if not may_record(role, op.kind):
-        what = "decide conflicts" if op.kind == "resolve" else f"record a {op.kind}"
-        return (REJECT_ROLE, f"{op.actor} is a {role}, and a {role} may not {what}")
+    refused = refusal(role, op.kind)  # the role table, assets.roles
+    if refused is not None:
+        return (REJECT_ROLE, f"{op.actor}: {refused}")
     return None
 
 

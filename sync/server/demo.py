@@ -48,7 +48,15 @@ class _Recorder:
         self.clock = HybridClock(device_id, lambda: self.now)
         self.ops: list[Operation] = []
 
-    def op(self, kind: str, target: str, args: dict[str, object], **expects: str | None) -> None:
+    def op(
+        self,
+        kind: str,
+        target: str,
+        args: dict[str, object],
+        by: str | None = None,
+        **expects: str | None,
+    ) -> None:
+        """Record one operation, by the recorder's person or by `by` (signed in here too)."""
         self.now += 60_000
         self.seq += 1
         self.ops.append(
@@ -57,7 +65,7 @@ class _Recorder:
                 device_id=self.device_id,
                 device_seq=self.seq,
                 hlc=self.clock.tick(),
-                actor=self.actor,
+                actor=by or self.actor,
                 kind=kind,
                 target=target,
                 args=args,
@@ -75,7 +83,7 @@ def seed(store: Store, assets: int = 300, rng_seed: int = 7) -> DemoResult:
             auth.create_user(conn, username, name, role, DEMO_PINS[username], now)
         seed_code, _ = auth.make_enrolment_code(conn, "admin", now, 1, "demo device")
         token, _ = auth.enrol_device(conn, seed_code, "demo-scanner", "Demo scanner", now, 365)
-        for username in ("tess", "carl"):
+        for username in ("tess", "carl", "sam"):
             auth.sign_in(conn, "demo-scanner", username, DEMO_PINS[username], now, 1)
         code, _ = auth.make_enrolment_code(conn, "admin", now, 24, "for the next device")
     tech = _Recorder("demo-scanner", "tess")
@@ -155,7 +163,8 @@ DISPOSALS: dict[int, tuple[tuple[str, bool] | None, dict[str, object]]] = {
 
 
 def _dispositions(tech: _Recorder) -> None:
-    """Wipe records, a custody handoff and disposals, recorded like a technician would."""
+    """Wipe records (the technician), a custody handoff (the crew) and disposals (the
+    supervisor), all on the demo scanner."""
     for number, (wipe, dispose) in DISPOSALS.items():
         key = "asset:" + make_tag("asset", number)
         if wipe is not None:
@@ -172,8 +181,14 @@ def _dispositions(tech: _Recorder) -> None:
                     "performed_at": "2026-05-28T09:30:00Z",
                 },
             )
-        tech.op("handoff", key, {"from": "person:tess", "to": "person:carl", "signed_by": "carl"})
-        tech.op("dispose", key, dispose)
+        # Each by the role that may record it (assets.roles): crew hand off, supervisors dispose.
+        handoff: dict[str, object] = {
+            "from": "person:tess",
+            "to": "person:carl",
+            "signed_by": "carl",
+        }
+        tech.op("handoff", key, handoff, by="carl")
+        tech.op("dispose", key, dispose, by="sam")
 
 
 def _push_all(store: Store, device_id: str, ops: list[Operation], batch: int = 500) -> int:

@@ -43,6 +43,7 @@ from sync.protocol import (
     storable,
     text_fault,
 )
+from sync.server import store_settings
 from sync.server import tables as t
 from sync.server.auth import device_actors
 from sync.server.bulk import insert_rows
@@ -277,7 +278,7 @@ def append(
             _log_row(op, position, settings.partition, sites[op.op_id], body, now_ms, log_hash)
         )
     insert_rows(conn, t.oplog, rows)
-    fold_batch(conn, targets, ops, settings.rules)
+    fold_batch(conn, targets, ops, store_settings.merge_rules(conn, settings.rules))
     return Appended(targets, sites, replace(chain, log_position=position, log_hash=log_hash))
 
 

@@ -343,3 +343,14 @@ disposal_days = Table(
     Column("totals", Text, nullable=False),
 )
 Index("ix_disposal_days_day", disposal_days.c.day)
+
+# The store's settings devices follow (sync.server.store_settings): one row per changed
+# setting; a setting never changed has no row and reads as its default.
+store_settings = Table(
+    "store_settings",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("changed_by", String(120), nullable=False),
+    Column("changed_ms", BigInteger, nullable=False),
+)

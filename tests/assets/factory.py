@@ -12,7 +12,7 @@ BASE_MS = 1_780_000_000_000
 
 
 class Device:
-    def __init__(self, device_id: str, start_ms: int = BASE_MS, actor: str = "tech") -> None:
+    def __init__(self, device_id: str, start_ms: int = BASE_MS, actor: str = "sup") -> None:
         self.device_id = device_id
         self.now = start_ms
         self.seq = 0

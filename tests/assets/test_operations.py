@@ -75,6 +75,18 @@ VALID: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         },
         {},
     ),
+    "audit": (
+        "location:LT-0000001-A",
+        {
+            "location": "DAL1/B2/CLOSET-3",
+            "expected": [ASSET, "asset:TA-0000002-Y"],
+            "found": [ASSET, "asset:TA-0000003-Z"],
+            "missing": ["asset:TA-0000002-Y"],
+            "unexpected": ["asset:TA-0000003-Z"],
+            "elsewhere": ["asset:TA-0000003-Z"],
+        },
+        {},
+    ),
     "sanitize": (
         ASSET,
         {
@@ -232,6 +244,8 @@ ARG_FAULTS: list[tuple[str, str, object, str]] = [
     ("handoff", "signed_by", "", "args.signed_by"),
     ("receive", "facility", "Recycler East", "args.facility"),
     ("receive", "gross", None, "args.gross"),
+    ("audit", "missing", [], "args.missing"),
+    ("audit", "found", None, "args.found"),
     ("sanitize", "method", "magnet", "args.method"),
     ("sanitize", "verified", "true", "args.verified"),
     ("sanitize", "storage_serial", "", "args.storage_serial"),

@@ -179,6 +179,7 @@ def AssetView(
     history: Sequence[HistoryEntry] = (),
     history_complete: bool | None = None,
     signed: Collection[str] = (),
+    allowed: Collection[str] | None = None,  # kinds this person may record (None: all)
 ) -> ft.Control:
     picker = TagPicker("Scan or type an asset tag", "asset-picker", on_open)
     if tag is None or view is None:
@@ -247,29 +248,36 @@ def AssetView(
         )
         for choice in choices
     ]
+    # Each section offers one kind of operation: only those this person's role may record.
+    actions: dict[str, Callable[[], ft.Control]] = {
+        "transition": lambda: section(
+            "CHANGE STATUS",
+            ft.Row(status_buttons, wrap=True, spacing=8, run_spacing=8)
+            if status_buttons
+            else ft.Text("Final status: nothing can follow it."),
+        ),
+        "assess": lambda: section("GRADE", GradePicker(on_grade)),
+        "load": lambda: section(
+            "LOAD ON A PALLET", TagPicker("Scan the pallet tag", "load-pallet", on_load)
+        ),
+        "handoff": lambda: section(
+            "HAND OFF",
+            HandOff(
+                signer,
+                on_hand_off,
+                default_giver=None if custodian else _site_holder(state.location),
+                key=f"handoff|{custodian}",  # type: ignore[call-arg]
+            ),
+        ),
+    }
+    offered = [make() for kind, make in actions.items() if allowed is None or kind in allowed]
     return ft.ListView(
         [
             picker,
             header,
             ft.Row(badges, wrap=True) if badges else ft.Container(height=0),
             facts,
-            section(
-                "CHANGE STATUS",
-                ft.Row(status_buttons, wrap=True, spacing=8, run_spacing=8)
-                if status_buttons
-                else ft.Text("Final status: nothing can follow it."),
-            ),
-            section("GRADE", GradePicker(on_grade)),
-            section("LOAD ON A PALLET", TagPicker("Scan the pallet tag", "load-pallet", on_load)),
-            section(
-                "HAND OFF",
-                HandOff(
-                    signer,
-                    on_hand_off,
-                    default_giver=None if custodian else _site_holder(state.location),
-                    key=f"handoff|{custodian}",  # type: ignore[call-arg]
-                ),
-            ),
+            *offered,
             history_section(history, history_complete, signed=signed),
         ],
         spacing=12,

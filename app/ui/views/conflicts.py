@@ -53,6 +53,12 @@ def _side(title: str, side: Mapping[str, Any] | None) -> ft.Control:
 def _sides(conflict: Conflict, sides: Sequence[Mapping[str, Any]]) -> ft.Control:
     """Both sides next to each other; a manifest mismatch's sides are the manifest and the
     crew's scan (the fold keeps one op as its side, with what differs in its detail)."""
+    if (
+        conflict.get("type") == "missing_in_audit"
+    ):  # one side: the audit, listing what was not found
+        detail = conflict.get("detail") or {}
+        where = present.plain(detail.get("location") or "the place audited")
+        return ft.Row([_listed(f"Not found at {where}", detail.get("missing"))])
     if conflict.get("type") == "manifest_mismatch":
         detail = conflict.get("detail") or {}
         return ft.Row(

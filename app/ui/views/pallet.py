@@ -5,7 +5,7 @@ scan against the manifest (missing / extra / unexpected), and hand it off with a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import flet as ft
@@ -173,7 +173,11 @@ def PalletView(
     on_confirm: Callable[[], Any],
     on_hand_off: Callable[..., Any],
     tell: Callable[[str, bool], Any],
+    allowed: Collection[str] | None = None,  # kinds this person may record (None: all)
 ) -> ft.Control:
+    def may(kind: str) -> bool:
+        return allowed is None or kind in allowed
+
     picker = TagPicker("Type a pallet tag", "pallet-picker", on_open)
     if tag is None or view is None:
         return ft.Column(
@@ -202,7 +206,7 @@ def PalletView(
     )
     items = [ft.Text(present.short_key(key), size=15, selectable=True) for key in manifest[:200]]
     parts: list[ft.Control] = [picker, header, facts]
-    if state.state == "open":
+    if state.state == "open" and may("load"):
         parts.append(
             section(
                 "LOAD: SCAN ASSETS", TagPicker("Type an asset tag to load", "load-asset", on_load)
@@ -213,9 +217,12 @@ def PalletView(
             f"MANIFEST ({len(manifest)})", *(items or [ft.Text("Empty")]), identifier="manifest"
         )
     )
-    if state.state == "open":
+    if state.state == "open" and may("seal"):
         parts.append(section("SEAL", SealForm(on_seal, tell)))
-    parts.append(section("CONFIRM CONTENTS", ConfirmScan(check, on_count, on_confirm)))
+    if may("confirm"):
+        parts.append(section("CONFIRM CONTENTS", ConfirmScan(check, on_count, on_confirm)))
+    if not may("handoff"):
+        return ft.ListView(parts, spacing=12, expand=True)
     parts.append(
         section(
             "HAND OFF (SIGNED)",

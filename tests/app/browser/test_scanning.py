@@ -99,7 +99,7 @@ def test_sound_can_be_turned_off(page: Any, stack: Stack) -> None:
 
 
 def test_asset_history_shows_the_chain_of_custody(page: Any, stack: Stack) -> None:
-    signed_in(page, "tess", "3333")
+    signed_in(page, "carl", "4444")  # crews hand off (assets.roles)
     tab(page, "Asset")
     type_into(page, "Scan or type an asset tag", CAMERA_TAG)
     page.keyboard.press("Enter")

@@ -29,7 +29,7 @@ def handoffs(stack: Stack, key: str) -> list[dict[str, Any]]:
 
 
 def test_pallet_handoff_needs_a_drawn_signature(page: Any, stack: Stack) -> None:
-    signed_in(page, "tess", "3333")
+    signed_in(page, "carl", "4444")  # crews hand off pallets
     tab(page, "Pallet")
     wedge(page, PALLET)  # a scan on the pallet screen opens the pallet
     wait_label(page, "pallet-tag", PALLET)

@@ -65,13 +65,13 @@ def between_scans(page: Any, index: int) -> None:
         wait_label(page, "pallet-count", f"{len(LOADED)} assets")
         tab(page, "Scan")
     elif index == 160:  # someone signs out; the same person signs back in
-        signed_in(page, "tess", "3333")
+        signed_in(page, "sam", "2222")  # scans and pallet loads
         wedge(page, PLACE.lower())
         wait_label(page, "current-location", PLACE)
 
 
 def test_two_hundred_wedge_scans_each_recorded_once_in_order(page: Any, stack: Stack) -> None:
-    signed_in(page, "tess", "3333")
+    signed_in(page, "sam", "2222")  # scans and pallet loads
     wait_label(page, "sync-indicator", "Synced", 40)  # the demo's assets are pulled
     tab(page, "Scan")
     wedge(page, PLACE.lower())

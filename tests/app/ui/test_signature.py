@@ -106,7 +106,7 @@ def test_history_marks_a_handoff_with_a_drawn_signature() -> None:
 
 def test_signed_handoffs_are_read_from_the_outbox(tmp_path: Path) -> None:
     svc = DeviceService(DeviceDatabase(tmp_path / "device.db"))
-    svc.remember_person("tess", "Tess", "technician")
+    svc.remember_person("sam", "Sam", "supervisor")  # claims and hands off (assets.roles)
     tag = make_tag("asset", 77)
     svc.claim_tag(tag, serial="SN-77")
     plain = svc.hand_off(tag, "person:bo", "Tess", from_holder="site:DAL1")

@@ -41,5 +41,5 @@ def db(tmp_path: Path) -> Iterator[DeviceDatabase]:
 @pytest.fixture
 def service(db: DeviceDatabase, clock: FakeClock) -> DeviceService:
     svc = DeviceService(db, now_ms=clock)
-    svc.remember_person("alice", "Alice", "technician")
+    svc.remember_person("alice", "Alice", "supervisor")  # may record every kind but admin-only ones
     return svc

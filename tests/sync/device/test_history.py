@@ -77,9 +77,9 @@ def test_store_history_has_every_device_and_local_pending_on_top(
     harness: StoreHarness, tmp_path: Path
 ) -> None:
     here = enrol_device(harness, tmp_path / "here.db", harness.transport())
-    there = enrol_device(harness, tmp_path / "there.db", harness.transport(), person="crew")
+    there = enrol_device(harness, tmp_path / "there.db", harness.transport(), person="sue")
     here.service.switch_person("tech")
-    there.service.switch_person("crew")
+    there.service.switch_person("sue")
     here.service.claim_tag(TAG, serial="SN-1")
     drain(here)
     drain(there)
@@ -99,7 +99,7 @@ def test_store_history_has_every_device_and_local_pending_on_top(
     with httpx.Client(base_url="http://store.test", transport=transport) as client:
         remote = history.fetch("", device_token, person_token, TAG, client=client)
         assert [e.kind for e in remote] == ["handoff", "observe", "register"]
-        assert {e.who for e in remote} == {"tech", "crew"}
+        assert {e.who for e in remote} == {"tech", "sue"}
         assert not any(e.pending for e in remote)
         both = history.combine(remote, local)
         assert [e.kind for e in both] == ["observe", "handoff", "observe", "register"]

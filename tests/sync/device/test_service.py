@@ -68,7 +68,7 @@ def test_nobody_signed_in(service: DeviceService) -> None:
 
 def test_shared_device_records_each_actor(service: DeviceService) -> None:
     service.observe("TA-1", "DAL1")
-    service.remember_person("bob", "Bob", "crew")
+    service.remember_person("bob", "Bob", "technician")
     assert service.observe("TA-1", "DAL1/B2").op.actor == "bob"
     assert {p.name for p in service.people()} == {"alice", "bob"}
     assert service.current_person() is not None
@@ -143,7 +143,8 @@ def test_claim_sanitize_dispose(service: DeviceService) -> None:
 
 
 def test_decisions_need_a_supervisor_and_a_known_conflict(service: DeviceService) -> None:
-    with pytest.raises(InvalidInput, match="Only a supervisor"):
+    service.remember_person("tess", "Tess", "technician")
+    with pytest.raises(InvalidInput, match="A technician may not decide conflicts"):
         service.decide_conflict("c-1", "a")
     service.remember_person("sue", "Sue", "supervisor")
     with pytest.raises(InvalidInput, match="not on this device"):

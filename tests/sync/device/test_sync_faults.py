@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,8 +32,14 @@ def harness(tmp_path: Path) -> Iterator[StoreHarness]:
     store.close()
 
 
+def _enrol(harness: StoreHarness, *args: Any, **kw: Any) -> Device:
+    """A device with a supervisor signed in, who may record every kind `_work` does."""
+    return enrol_device(harness, *args, person="sue", **kw)
+
+
 def _work(device: Device, rng: random.Random, count: int, tags: int = 12) -> None:
-    """A technician's day in miniature: scans, grades, status changes, loads."""
+    """A day in miniature: scans, grades, status changes, loads (by a supervisor, who may
+    record them all: assets.roles)."""
     svc = device.service
     for _ in range(count):
         tag = f"TA-{rng.randrange(tags)}"
@@ -74,7 +81,7 @@ def test_fault_heals_without_loss_or_duplicates(
     rng = random.Random(fault + path)
     transports = [FaultyTransport(harness.transport()) for _ in range(2)]
     devices = [
-        enrol_device(harness, tmp_path / f"d{i}.db", transports[i], batch_size=7, pull_limit=5)
+        _enrol(harness, tmp_path / f"d{i}.db", transports[i], batch_size=7, pull_limit=5)
         for i in range(2)
     ]
     cursors: list[list[int]] = [[], []]
@@ -93,8 +100,8 @@ def test_fault_heals_without_loss_or_duplicates(
 
 def test_killed_between_answer_and_ack(harness: StoreHarness, tmp_path: Path) -> None:
     transport = FaultyTransport(harness.transport())
-    device = enrol_device(harness, tmp_path / "d.db", transport, batch_size=5)
-    device.service.switch_person("tech")
+    device = _enrol(harness, tmp_path / "d.db", transport, batch_size=5)
+    device.service.switch_person("sue")
     _work(device, random.Random(3), 23)
     transport.fail("/sync/push", "kill")
     with pytest.raises(Killed):
@@ -112,11 +119,11 @@ def test_killed_between_answer_and_ack(harness: StoreHarness, tmp_path: Path) ->
 def test_clocks_a_day_apart_converge(harness: StoreHarness, tmp_path: Path) -> None:
     ahead, behind = FakeClock(BASE_MS + DAY_MS), FakeClock(BASE_MS - DAY_MS)
     devices = [
-        enrol_device(harness, tmp_path / "ahead.db", harness.transport(), now_ms=ahead),
-        enrol_device(harness, tmp_path / "behind.db", harness.transport(), now_ms=behind),
+        _enrol(harness, tmp_path / "ahead.db", harness.transport(), now_ms=ahead),
+        _enrol(harness, tmp_path / "behind.db", harness.transport(), now_ms=behind),
     ]
     for device in devices:
-        device.service.switch_person("tech")
+        device.service.switch_person("sue")
     devices[0].service.observe("TA-1", "DAL1/B1")
     devices[1].service.observe("TA-1", "DAL1/B2")
     drain(devices[0])
@@ -133,8 +140,8 @@ def test_offline_backlog_of_10000_goes_in_bounded_halving_batches(
     harness: StoreHarness, tmp_path: Path
 ) -> None:
     transport = FaultyTransport(harness.transport())
-    device = enrol_device(harness, tmp_path / "d.db", transport, batch_size=500)
-    device.service.switch_person("tech")
+    device = _enrol(harness, tmp_path / "d.db", transport, batch_size=500)
+    device.service.switch_person("sue")
     transport.offline = True
     for n in range(BACKLOG):
         device.service.observe(f"TA-{n % 2500}", f"DAL1/B{n % 4}/CLOSET-{n % 7}")
@@ -158,8 +165,8 @@ def test_offline_backlog_of_10000_goes_in_bounded_halving_batches(
 
 def test_view_never_reverts_between_push_and_pull(harness: StoreHarness, tmp_path: Path) -> None:
     transport = FaultyTransport(harness.transport())
-    device = enrol_device(harness, tmp_path / "d.db", transport)
-    device.service.switch_person("tech")
+    device = _enrol(harness, tmp_path / "d.db", transport)
+    device.service.switch_person("sue")
     device.service.transition("TA-1", "surplus")
     transport.fail("/sync/pull", "5xx")
     with pytest.raises(ServerUnreachable):

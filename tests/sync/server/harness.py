@@ -114,7 +114,7 @@ class World:
         assert r.status_code == 200, r.text
         return DeviceClient(self.http, device_id, r.json()["token"])
 
-    def device(self, device_id: str, person: str = "tech") -> DeviceClient:
+    def device(self, device_id: str, person: str = "sup") -> DeviceClient:
         return self.enrol(device_id).sign_in(person)
 
     def close(self) -> None:

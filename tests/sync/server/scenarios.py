@@ -188,10 +188,26 @@ def scenarios(a: Device, b: Device) -> list[Scenario]:
     for name, conflict, first, second in SCENARIOS:
         tag = name.upper().replace("_", "-")
         out.append(Scenario(name, [_op(a, first, tag)], [_op(b, second, tag)], conflict))
+    out.append(_audit_missing(a, b, "MISSING-IN-AUDIT"))
     return out
 
 
+def _audit_missing(a: Device, b: Device, tag: str) -> Scenario:
+    """A location audit that did not find one of the two assets expected."""
+    loc, expected = f"location:{tag}", [f"asset:{tag}-1", f"asset:{tag}-2"]
+    args = {
+        "location": "DAL1/B1/CLOSET-4",
+        "expected": expected,
+        "found": expected[:1],
+        "missing": expected[1:],
+        "unexpected": [],
+    }
+    first = [a.op("register", loc, {"path": "DAL1/B1/CLOSET-4"})]
+    return Scenario("missing_in_audit", first, [b.op("audit", loc, args)], "missing_in_audit")
+
+
 def two_devices() -> tuple[Device, Device]:
-    a = Device("dev-a", actor="tech")
-    b = Device("dev-b", start_ms=BASE_MS + MIN, actor="crew")
+    # Two people who may record every kind the scenarios use (assets.roles).
+    a = Device("dev-a", actor="sup")
+    b = Device("dev-b", start_ms=BASE_MS + MIN, actor="admin")
     return a, b

@@ -83,7 +83,7 @@ def test_the_role_checked_is_the_actors_and_a_live_shared_session_counts(world: 
         ("rejected", "role"),
         ("applied", None),
     ]
-    assert "tech is a technician" in body["results"][0]["reason"]
+    assert "tech: A technician may not decide" in body["results"][0]["reason"]
     now = world.store.now_ms()
     with world.store.engine.connect() as conn:
         assert device_actors(conn, "shared", now) == {"sup": "supervisor", "tech": "technician"}

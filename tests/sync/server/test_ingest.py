@@ -98,7 +98,7 @@ def test_actor_must_have_signed_in_on_the_device(world: World) -> None:
 
 
 def test_a_technician_cannot_record_a_decision(world: World) -> None:
-    client, d = world.device("d1"), Device("d1")
+    client, d = world.device("d1", "tech"), Device("d1", actor="tech")
     op = d.op(
         "resolve",
         "conflict:c-0",

@@ -72,8 +72,8 @@ def _live(world: World) -> dict[str, Any]:
 
 
 def test_two_names_raise_one_conflict_and_a_decision_sets_the_path(world: World) -> None:
-    a, b = Device("dev-a"), Device("dev-b", actor="crew")
-    client_a, client_b = world.device("dev-a"), world.device("dev-b", "crew")
+    a, b = Device("dev-a"), Device("dev-b", actor="tech")
+    client_a, client_b = world.device("dev-a"), world.device("dev-b", "tech")
     first = a.op("register", TAG, {"path": "DAL1/B1/CLOSET-2"})
     second = b.op("register", TAG, {"path": "DAL1/B2/CLOSET-9"})
     assert client_a.push([first])["results"][0]["status"] == "applied"

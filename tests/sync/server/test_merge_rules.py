@@ -22,7 +22,7 @@ def _normal(data: dict[str, Any]) -> dict[str, Any]:
 
 def test_every_rule_on_the_server(world: World) -> None:
     a, b = two_devices()
-    client_a, client_b = world.device("dev-a", "tech"), world.device("dev-b", "crew")
+    client_a, client_b = world.device("dev-a", "sup"), world.device("dev-b", "admin")
     cases = scenarios(a, b)
     first = client_a.push([op for case in cases for op in case.first])
     second = client_b.push([op for case in cases for op in case.second])
@@ -49,7 +49,7 @@ def test_every_rule_on_the_server(world: World) -> None:
     page = client_a.get("/v1/conflicts", status="open", limit=100).json()
     for conflict in page["items"]:
         for side in conflict["sides"]:
-            assert side["actor"] in {"tech", "crew"}
+            assert side["actor"] in {"sup", "admin"}
             assert side["device_id"] in {"dev-a", "dev-b"}
             assert side["at"] and side["hlc"]
 
@@ -70,8 +70,8 @@ def _state(world: World) -> dict[str, Any]:
 
 
 def test_late_operation_refolds_its_target(world: World) -> None:
-    early = Device("early", actor="tech")
-    late = Device("late", start_ms=early.now - 3_600_000, actor="tech")
+    early = Device("early")
+    late = Device("late", start_ms=early.now - 3_600_000)
     c_early, c_late = world.device("early"), world.device("late")
     c_early.push(
         [

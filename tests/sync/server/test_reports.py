@@ -64,8 +64,8 @@ def _asset(
 
 def _seed(world: World) -> dict[str, str]:
     """Eight disposals (one after the window), one duplicate record, one asset not disposed."""
-    a = Device("rep-a", actor="tech")
-    b = Device("rep-b", start_ms=BASE_MS + 30 * MIN, actor="tech")
+    a = Device("rep-a")  # a supervisor: may record every kind here
+    b = Device("rep-b", start_ms=BASE_MS + 30 * MIN)
     ops: list[Operation] = []
     ops += _asset(a, "RPT-A1", "DAL1", True, "DISK-A1")
     ops.append(a.op("sanitize", "asset:RPT-A1", _wipe("DISK-A1", "purge", True)))

@@ -10,7 +10,7 @@ from tests.sync.server.harness import World
 
 def test_push_then_pull_shows_the_asset(world: World) -> None:
     client = world.device("d1")
-    d = Device("d1", actor="tech")
+    d = Device("d1")
     ops = [
         d.op("register", "asset:TA-1", {"serial": "SN1"}),
         d.op("observe", "asset:TA-1", {"location": "DAL1/B2/CLOSET-3"}),

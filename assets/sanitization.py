@@ -1,0 +1,75 @@
+"""What a sanitization record holds: the fields of the NIST SP 800-88 Rev. 1 Appendix G
+certificate of sanitization, as vocabularies and one table of which technique fits which
+method. The arguments themselves are parsed in assets.operations (`sanitize`)."""
+
+from __future__ import annotations
+
+from assets.vocabulary import Choice, Vocabulary
+
+MEDIA_TYPES: Vocabulary = Vocabulary(
+    "media type",
+    (
+        Choice("hdd", "Hard disk", "#455a64", "Magnetic hard disk drive"),
+        Choice("ssd", "SSD (SATA/SAS)", "#1565c0", "Flash solid-state drive on SATA or SAS"),
+        Choice("nvme", "NVMe SSD", "#0d47a1", "Flash solid-state drive on NVMe"),
+        Choice("flash", "Flash card / USB", "#6a1b9a", "USB stick, SD or CF card, eMMC"),
+        Choice("mobile", "Phone or tablet", "#00838f", "Built-in storage of a mobile device"),
+        Choice("tape", "Tape", "#5d4037", "Magnetic tape cartridge"),
+        Choice("optical", "Optical disc", "#9e9d24", "CD, DVD or Blu-ray"),
+        Choice("other", "Other", "#757575", "Any other media (name it in the notes)"),
+    ),
+)
+
+TECHNIQUES: Vocabulary = Vocabulary(
+    "sanitization technique",
+    (
+        Choice("overwrite", "Overwrite", "#f9a825", "Write patterns over every addressable block"),
+        Choice("block_erase", "Block erase", "#ef6c00", "The drive's firmware erases its blocks"),
+        Choice("crypto_erase", "Cryptographic erase", "#e65100", "The media key is replaced"),
+        Choice("degauss", "Degauss", "#bf360c", "A strong magnetic field (magnetic media)"),
+        Choice("factory_reset", "Factory reset", "#f57f17", "The device's own reset (clear)"),
+        Choice("shred", "Shred", "#b71c1c", "Cut into pieces"),
+        Choice("disintegrate", "Disintegrate", "#b71c1c", "Broken up to particles"),
+        Choice("pulverize", "Pulverize", "#b71c1c", "Crushed to powder"),
+        Choice("incinerate", "Incinerate", "#b71c1c", "Burnt in a licensed furnace"),
+        Choice("other", "Other", "#757575", "Say which in the method details"),
+    ),
+)
+
+# Which techniques carry out each method (SP 800-88 Rev. 1, section 2.5 and Appendix A).
+TECHNIQUES_BY_METHOD: dict[str, frozenset[str]] = {
+    "clear": frozenset({"overwrite", "factory_reset", "other"}),
+    "purge": frozenset({"overwrite", "block_erase", "crypto_erase", "degauss", "other"}),
+    "destroy": frozenset({"shred", "disintegrate", "pulverize", "incinerate", "other"}),
+}
+
+VERIFICATION_METHODS: Vocabulary = Vocabulary(
+    "verification method",
+    (
+        Choice("full", "Full", "#2e7d32", "Every addressable location read back"),
+        Choice("quick_sampling", "Quick sampling", "#558b2f", "A sample of locations read back"),
+        Choice("visual", "Visual inspection", "#33691e", "Destroyed media inspected"),
+        Choice("other", "Other", "#757575", "Say which in the notes"),
+    ),
+)
+
+DESTINATIONS: Vocabulary = Vocabulary(
+    "post-sanitization destination",
+    (
+        Choice("internal_reuse", "Internal reuse", "#1b5e20", "Back into use in the company"),
+        Choice("external_reuse", "External reuse", "#2e7d32", "Sold or donated for reuse"),
+        Choice("recycling", "Recycling facility", "#33691e", "Sent for material recovery"),
+        Choice("manufacturer", "Manufacturer", "#0d47a1", "Returned to its maker"),
+        Choice("destroyed", "Destroyed", "#b71c1c", "Nothing left to send on"),
+        Choice("other", "Other", "#757575", "Say where in the notes"),
+    ),
+)
+
+
+def technique_refusal(method: str, technique: str) -> str | None:
+    """Why `technique` cannot carry out `method`, or None when it can."""
+    allowed = TECHNIQUES_BY_METHOD.get(method, frozenset())
+    if technique in allowed:
+        return None
+    names = ", ".join(TECHNIQUES.label(t).lower() for t in TECHNIQUES if t in allowed)
+    return f"{TECHNIQUES.label(technique)} does not {method} media; {method} takes {names}"
