@@ -34,7 +34,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 assert tuple(PERMISSIONS) == ROLES
 
-TECHNICIAN_KINDS = frozenset({"register", "observe", "assess", "audit", "sanitize", "transition"})
+TECHNICIAN_KINDS = frozenset(
+    {"register", "describe", "observe", "assess", "audit", "sanitize", "transition"}
+)
 CREW_KINDS = frozenset({"load", "unload", "seal", "confirm", "handoff", "receive"})
 SUPERVISOR_KINDS = TECHNICIAN_KINDS | CREW_KINDS | {"dispose", "resolve"}
 
@@ -50,6 +52,7 @@ assert tuple(MAY_RECORD) == ROLES
 # The words a person reads for each kind ("a crew member may not <verb>").
 VERBS: dict[str, str] = {
     "register": "register or claim tags",
+    "describe": "change an asset's details",
     "observe": "record sightings",
     "assess": "grade condition",
     "audit": "audit locations",

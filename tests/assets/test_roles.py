@@ -26,9 +26,9 @@ def test_every_kind_has_words_and_every_role_is_on_the_wire() -> None:
 @pytest.mark.parametrize(
     ("role", "kinds"),
     [
-        ("technician", "register observe assess audit sanitize transition"),
+        ("technician", "register describe observe assess audit sanitize transition"),
         ("crew", "load unload seal confirm handoff receive"),
-        ("supervisor", "register observe assess audit sanitize transition"),
+        ("supervisor", "register describe observe assess audit sanitize transition"),
         ("supervisor", "load unload seal confirm handoff receive dispose resolve"),
     ],
 )
@@ -45,7 +45,15 @@ def test_what_each_role_may_not_do() -> None:
         "dispose",
         "resolve",
     }
-    assert crew == {"register", "observe", "assess", "audit", "sanitize", "transition"} | {
+    assert crew == {
+        "register",
+        "describe",
+        "observe",
+        "assess",
+        "audit",
+        "sanitize",
+        "transition",
+    } | {
         "dispose",
         "resolve",
     }
