@@ -57,7 +57,8 @@ class Report:
 def _sightings(db: Path, place: str) -> list[str]:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         rows = conn.execute(
-            "select target, body from outbox where kind = 'observe' order by device_seq"
+            "select target, body from (select kind, target, body, device_seq from outbox union all select kind, target, body, device_seq from settled)"
+            " where kind = 'observe' order by device_seq"
         ).fetchall()
     return [target.split(":", 1)[1] for target, body in rows if f'"{place}"' in body]
 

@@ -63,7 +63,7 @@ def test_a_risky_status_is_asked_before(page: Any, stack: Stack) -> None:
 def test_loading_a_finished_asset_asks_and_a_short_confirmation_says_so(
     page: Any, stack: Stack
 ) -> None:
-    signed_in(page, "tess", "3333")
+    signed_in(page, "sam", "2222")  # a supervisor may load pallets (assets.roles)
     wait_label(page, "sync-indicator", "Synced", 40)
     tab(page, "Pallet")
     wedge(page, PALLET)

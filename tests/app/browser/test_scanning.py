@@ -33,7 +33,10 @@ PLACE = "DAL1/B2/CAGE-1"
 def observed(stack: Stack, tag: str) -> int:
     """How many sightings of `tag` the device's outbox holds."""
     with sqlite3.connect(f"file:{stack.home / 'device.db'}?mode=ro", uri=True) as conn:
-        query = "select count(*) from outbox where kind = 'observe' and target = ?"
+        query = (
+            "select count(*) from (select kind, target, body, device_seq from outbox union all select kind, target, body, device_seq from settled)"
+            " where kind = 'observe' and target = ?"
+        )
         return int(conn.execute(query, (f"asset:{tag}",)).fetchone()[0])
 
 

@@ -24,7 +24,10 @@ PAD = "pallet-handoff-pad"
 def handoffs(stack: Stack, key: str) -> list[dict[str, Any]]:
     """The args of every handoff of `key` in the device's outbox."""
     with sqlite3.connect(f"file:{stack.home / 'device.db'}?mode=ro", uri=True) as conn:
-        query = "select body from outbox where kind = 'handoff' and target = ?"
+        query = (
+            "select body from (select kind, target, body, device_seq from outbox union all select kind, target, body, device_seq from settled)"
+            " where kind = 'handoff' and target = ?"
+        )
         return [json.loads(body)["args"] for (body,) in conn.execute(query, (key,))]
 
 

@@ -28,7 +28,8 @@ def outbox_sightings(stack: Stack) -> list[str]:
     """Tags of the sightings at PLACE in the device's outbox, in the order they were written."""
     with sqlite3.connect(f"file:{stack.home / 'device.db'}?mode=ro", uri=True) as conn:
         rows = conn.execute(
-            "select target, body from outbox where kind = 'observe' order by device_seq"
+            "select target, body from (select kind, target, body, device_seq from outbox union all select kind, target, body, device_seq from settled)"
+            " where kind = 'observe' order by device_seq"
         ).fetchall()
     return [t.split(":", 1)[1] for t, body in rows if PLACE in body]
 
