@@ -76,7 +76,7 @@ class Client:
         for name, role, pin in (("tech", "technician", "3333"), ("sup", "supervisor", "2222")):
             body = {"username": name, "display_name": name, "role": role, "pin": pin}
             self._check(self.http.post("/v1/users", json=body, headers=admin))
-        self.pusher = self._enrol(DEVICE, enrolment_code(store, "admin"), "tech", "3333")
+        self.pusher = self._enrol(DEVICE, enrolment_code(store, "admin"), "sup", "2222")
         self.reader = self._enrol("bench-reader", enrolment_code(store, "admin"), "sup", "2222")
 
     @staticmethod
@@ -94,7 +94,7 @@ class Client:
         return headers | {"X-TagTrail-Person": r["person_token"]}
 
     def grow(self, done: int, target: int) -> None:
-        ops = list(operations(DEVICE, "tech", target))[done:]
+        ops = list(operations(DEVICE, "sup", target))[done:]
         with click.progressbar(length=len(ops), label=f"  pushing to {target:,} ops") as bar:
             for start in range(0, len(ops), BATCH):
                 batch = [op.to_dict() for op in ops[start : start + BATCH]]

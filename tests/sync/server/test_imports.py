@@ -288,7 +288,7 @@ def test_custody_and_sanitization_exports(world: World) -> None:
 
 def test_import_and_export_endpoints_check_roles(world: World) -> None:
     data = snipe_file()
-    tech = world.device("tech-1")
+    tech = world.device("tech-1", "tech")
     paths = ("/v1/exports/assets.csv", "/v1/exports/custody.csv", "/v1/exports/sanitization.csv")
     for headers, status in (
         ({}, 401),

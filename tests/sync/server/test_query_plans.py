@@ -98,7 +98,7 @@ class Recorder:
 def _grow(world: World) -> DeviceClient:
     device = world.device("grow-1")
     batch: list[dict[str, Any]] = []
-    for op in operations("grow-1", "tech", OPS):
+    for op in operations("grow-1", "sup", OPS):
         batch.append(op.to_dict())
         if len(batch) == 500:
             r = device.push_raw(batch)

@@ -106,7 +106,7 @@ STEP = st.tuples(
 
 def _history(run: int, steps: list[tuple[Any, ...]]) -> list[list[Operation]]:
     """Each device's operations in its own order; device 0 registers the assets first."""
-    devices = [Device(f"agg-{run}-{d}", actor="tech") for d in range(3)]
+    devices = [Device(f"agg-{run}-{d}") for d in range(3)]
     queues: list[list[Operation]] = [[] for _ in devices]
     for n in range(4):
         key = f"asset:AGG-{run}-{n}"
@@ -172,7 +172,7 @@ def test_aggregates_equal_a_recompute_over_a_shuffled_history(
 
 
 def test_a_decided_dispute_moves_the_asset_to_the_decided_outcome(world: World) -> None:
-    a, b = Device("disp-a", actor="tech"), Device("disp-b", start_ms=BASE_MS + 60_000)
+    a, b = Device("disp-a"), Device("disp-b", start_ms=BASE_MS + 60_000)
     key = "asset:DISPUTE-1"
     first = [
         a.op("register", key, {"serial": "SN-D1", "category": "laptop"}),

@@ -38,7 +38,7 @@ def _rich_history(world: World) -> None:
     """Every merge rule from two devices (conflicts, pallets, custody), one decided by a
     supervisor, so rebuilt projections hold every kind of row."""
     a, b = two_devices()
-    client_a, client_b = world.device("dev-a", "tech"), world.device("dev-b", "crew")
+    client_a, client_b = world.device("dev-a", "sup"), world.device("dev-b", "admin")
     cases = scenarios(a, b)
     client_a.push([op for case in cases for op in case.first])
     client_b.push([op for case in cases for op in case.second])
