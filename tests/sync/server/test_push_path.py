@@ -273,3 +273,44 @@ def test_canonical_json_writes_what_json_dumps_wrote() -> None:
     assert canonical_json(value) == json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
+
+
+def test_bulk_log_rows_read_back_equal_to_core_inserts_on_both_databases(db_url: str) -> None:
+    """insert_rows (COPY on PostgreSQL, plain tuples on SQLite) stores exactly what SQLAlchemy
+    Core's INSERT stores: awkward text (tabs, newlines, backslashes, quotes, non-ASCII), NULLs
+    and 64-bit numbers included."""
+    engine = make_engine(db_url)
+    t.metadata.create_all(engine)
+    awkward = "tab\there\nnew line \\N back\\slash \"quoted\" 'single' Zürich \u2028 ☃"
+
+    def row(position: int) -> dict[str, Any]:
+        return {
+            "position": position,
+            "partition": "main",
+            "site": "DAL1" if position % 2 else "-",
+            "op_id": f"00000000-0000-4000-8000-{position:012d}",
+            "device_id": "d1",
+            "device_seq": position,
+            "hlc": f"{2**62 + position}:0:d1",
+            "actor": awkward,
+            "kind": "observe",
+            "target": f"asset:T-{position}",
+            "fold_a": f"asset:T-{position}",
+            "fold_b": None if position % 2 else "pallet:P-1",
+            "body": json.dumps({"note": awkward, "n": position}),
+            "received_ms": 2**62 + position,
+            "hash": f"{position:064x}",
+        }
+
+    try:
+        with writing(engine) as conn:
+            insert_rows(conn, t.oplog, [row(i) for i in range(1, 6)])
+            conn.execute(insert(t.oplog), [row(i) for i in range(6, 11)])
+        with engine.connect() as conn:
+            stored = [dict(r._mapping) for r in conn.execute(select(t.oplog).order_by("position"))]
+        assert len(stored) == 10
+        for got in stored:
+            want = row(got["position"])
+            assert {name: got[name] for name in want} == want
+    finally:
+        engine.dispose()
