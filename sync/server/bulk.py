@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, insert, update
+from sqlalchemy import Boolean, Connection, Table, bindparam, insert, update
 
 if TYPE_CHECKING:
     import psycopg
@@ -46,12 +46,17 @@ _COPYABLE: dict[tuple[str, tuple[str, ...]], bool] = {}
 
 
 def _copyable(conn: Connection, table: Table, columns: tuple[str, ...]) -> bool:
-    """Whether every column takes its Python value as is (no bind processor): then psycopg's
-    COPY writes exactly what INSERT would have."""
+    """Whether every column takes its Python value as is (no bind processor; a boolean's only
+    checks the value is one, and PostgreSQL reads COPY's t/f itself): then psycopg's COPY
+    writes exactly what INSERT would have."""
     found = _COPYABLE.get((table.name, columns))
     if found is None:
         found = all(
-            name in table.c and table.c[name].type.bind_processor(conn.dialect) is None
+            name in table.c
+            and (
+                isinstance(table.c[name].type, Boolean)
+                or table.c[name].type.bind_processor(conn.dialect) is None
+            )
             for name in columns
         )
         with _CACHE_LOCK:
