@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assets.errors import InvalidLocation
 from assets.vocabulary import Choice, Vocabulary
@@ -64,7 +65,17 @@ class Location:
 
 def parse_location(path: str) -> Location:
     """Parse 'dal1/b2/closet-3' (case-insensitive, surrounding slashes ignored)."""
-    if not isinstance(path, str) or not path.strip(" /"):
+    if not isinstance(path, str):
+        raise InvalidLocation("a location path cannot be empty")
+    return _parse_text(path)
+
+
+# A store sees the same few thousand paths over and over (every observe, every site lookup on
+# the push path); a Location is immutable, so one parse per path text is enough. Faults are
+# raised again each time (lru_cache keeps no exceptions).
+@lru_cache(maxsize=8192)
+def _parse_text(path: str) -> Location:
+    if not path.strip(" /"):
         raise InvalidLocation("a location path cannot be empty")
     return Location(tuple(part.strip().upper() for part in path.strip(" /").split("/")))
 

@@ -3,8 +3,9 @@
 On SQLite, SQLAlchemy's executemany turns every row dict into the driver's parameters anew
 (compiled-parameter bookkeeping, type processing) — at 500 rows a batch that is a real share of
 ingest. Here each statement is compiled once per table, column set and dialect, and the rows go
-to the driver as plain tuples, through the type's own bind processor where it has one. Other
-databases keep SQLAlchemy's path (on PostgreSQL it batches rows into multi-row INSERTs).
+to the driver as plain tuples, through the type's own bind processor where it has one. On
+PostgreSQL, inserts whose columns need no bind processing go through COPY (psycopg); the rest
+keep SQLAlchemy's path (multi-row INSERTs).
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, insert, update
+from sqlalchemy import Boolean, Connection, Table, bindparam, insert, update
+
+if TYPE_CHECKING:
+    import psycopg
 
 Row = dict[str, Any]
 _Processor = Callable[[Any], Any] | None
@@ -28,11 +32,53 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
     """INSERT every row (all rows carry the same keys: the table's column names)."""
     if not rows:
         return
+    columns = tuple(rows[0])
+    if conn.dialect.name == "postgresql" and _copyable(conn, table, columns):
+        _copy(conn, table, rows, columns)
+        return
     if conn.dialect.name != "sqlite":
         conn.execute(insert(table), list(rows))
         return
-    columns = tuple(rows[0])
     _run(conn, ("insert", table.name, columns), lambda: insert(table), rows, columns)
+
+
+_COPYABLE: dict[tuple[str, tuple[str, ...]], bool] = {}
+
+
+def _copyable(conn: Connection, table: Table, columns: tuple[str, ...]) -> bool:
+    """Whether every column takes its Python value as is (no bind processor; a boolean's only
+    checks the value is one, and PostgreSQL reads COPY's t/f itself): then psycopg's COPY
+    writes exactly what INSERT would have."""
+    found = _COPYABLE.get((table.name, columns))
+    if found is None:
+        found = all(
+            name in table.c
+            and (
+                isinstance(table.c[name].type, Boolean)
+                or table.c[name].type.bind_processor(conn.dialect) is None
+            )
+            for name in columns
+        )
+        with _CACHE_LOCK:
+            _COPYABLE[(table.name, columns)] = found
+    return found
+
+
+def _copy(conn: Connection, table: Table, rows: Sequence[Row], columns: tuple[str, ...]) -> None:
+    # COPY ... FROM STDIN inside the caller's transaction: one round trip for the whole batch
+    # instead of SQLAlchemy's multi-row INSERT pages, with no per-row parameter bookkeeping.
+    quote = conn.dialect.identifier_preparer
+    names = ", ".join(quote.quote(name) for name in columns)
+    sql = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
+    pick = itemgetter(*columns)
+    raw = cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
+    with raw.cursor() as cursor, cursor.copy(sql) as copy:
+        if len(columns) > 1:
+            for row in rows:
+                copy.write_row(pick(row))
+        else:
+            for row in rows:
+                copy.write_row((row[columns[0]],))
 
 
 def update_rows(conn: Connection, table: Table, rows: Sequence[Row], key: str = "b_key") -> None:

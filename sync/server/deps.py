@@ -14,7 +14,8 @@ from sync.server.auth import Caller, caller_for, device_for_token
 from sync.server.store import Store
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
+    # async: it only reads app state, so FastAPI need not send it to the thread pool.
     store: Store = request.app.state.store
     return store
 
@@ -44,13 +45,18 @@ DeviceDep = Annotated[str, Depends(get_device)]
 
 def get_caller(
     store: StoreDep,
-    device_id: DeviceDep,
+    authorization: Annotated[str | None, Header(description="Bearer <device token>")] = None,
     x_tagtrail_person: Annotated[
         str | None, Header(description="the person token from /v1/auth/signin")
     ] = None,
 ) -> Caller:
+    """The device, then the person on it (the same checks, in the same order, as get_device
+    followed by caller_for), on one connection and one trip to the thread pool: every push and
+    pull pays for this."""
+    now_ms = store.now_ms()
     with store.engine.connect() as conn:
-        return caller_for(conn, device_id, x_tagtrail_person, store.now_ms())
+        device_id = device_for_token(conn, bearer(authorization), now_ms)
+        return caller_for(conn, device_id, x_tagtrail_person, now_ms)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

@@ -84,13 +84,17 @@ def _load_or_create(key_file: Path) -> Ed25519PrivateKey:
 
 def write_head_file(heads_dir: Path, store_id: str, head: SignedHead) -> None:
     """Keep the latest head off the database; atomic replace so a crash leaves a whole file."""
-    heads_dir.mkdir(parents=True, exist_ok=True)
     path = heads_dir / f"{store_id}-{head.partition}.json"
     current = read_head_file(heads_dir, store_id, head.partition)
     if current is not None and current.position >= head.position:
         return  # another process already wrote a later head
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(head.model_dump()))
+    text = json.dumps(head.model_dump())
+    try:
+        tmp.write_text(text)
+    except FileNotFoundError:  # the first head: make the folder once, not on every push
+        heads_dir.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text)
     os.replace(tmp, path)
 
 

@@ -153,12 +153,13 @@ def _asset_row(key: str, position: int, disputed: bool) -> dict[str, Any]:
     }
 
 
-def test_bulk_rows_read_back_as_sqlalchemy_writes_them(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'bulk.db'}")
+def test_bulk_rows_read_back_as_sqlalchemy_writes_them(db_url: str) -> None:
+    engine = make_engine(db_url)
     t.metadata.create_all(engine)
     try:
         with writing(engine) as conn:
             insert_rows(conn, t.assets, [_asset_row("asset:A", 1, True)])
+            insert_rows(conn, t.assets, [_asset_row("asset:D", 4, True)])
             conn.execute(insert(t.assets), [_asset_row("asset:B", 2, True)])
             update_rows(
                 conn,
@@ -167,12 +168,17 @@ def test_bulk_rows_read_back_as_sqlalchemy_writes_them(tmp_path: Path) -> None:
             )
         with engine.connect() as conn:
             rows = {r.key: r for r in conn.execute(select(t.assets))}
-            raw: dict[str, int] = dict(
+            raw: dict[str, object] = dict(
                 conn.exec_driver_sql("SELECT key, grade_disputed FROM assets").all()
             )
         assert rows["asset:A"].grade_disputed is False and rows["asset:A"].version == 2
         assert rows["asset:A"].position == 3 and rows["asset:A"].site == "DAL1"
-        assert raw == {"asset:A": 0, "asset:B": 1}  # stored as SQLAlchemy stores booleans
+        assert rows["asset:B"].grade_disputed is True and rows["asset:D"].grade_disputed is True
+        # Stored as SQLAlchemy stores booleans: 0/1 on SQLite, a boolean on PostgreSQL.
+        assert raw in (
+            {"asset:A": 0, "asset:B": 1, "asset:D": 1},
+            {"asset:A": False, "asset:B": True, "asset:D": True},
+        )
     finally:
         engine.dispose()
 
@@ -273,3 +279,44 @@ def test_canonical_json_writes_what_json_dumps_wrote() -> None:
     assert canonical_json(value) == json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
+
+
+def test_bulk_log_rows_read_back_equal_to_core_inserts_on_both_databases(db_url: str) -> None:
+    """insert_rows (COPY on PostgreSQL, plain tuples on SQLite) stores exactly what SQLAlchemy
+    Core's INSERT stores: awkward text (tabs, newlines, backslashes, quotes, non-ASCII), NULLs
+    and 64-bit numbers included."""
+    engine = make_engine(db_url)
+    t.metadata.create_all(engine)
+    awkward = "tab\there\nnew line \\N back\\slash \"quoted\" 'single' Zürich \u2028 ☃"
+
+    def row(position: int) -> dict[str, Any]:
+        return {
+            "position": position,
+            "partition": "main",
+            "site": "DAL1" if position % 2 else "-",
+            "op_id": f"00000000-0000-4000-8000-{position:012d}",
+            "device_id": "d1",
+            "device_seq": position,
+            "hlc": f"{2**62 + position}:0:d1",
+            "actor": awkward,
+            "kind": "observe",
+            "target": f"asset:T-{position}",
+            "fold_a": f"asset:T-{position}",
+            "fold_b": None if position % 2 else "pallet:P-1",
+            "body": json.dumps({"note": awkward, "n": position}),
+            "received_ms": 2**62 + position,
+            "hash": f"{position:064x}",
+        }
+
+    try:
+        with writing(engine) as conn:
+            insert_rows(conn, t.oplog, [row(i) for i in range(1, 6)])
+            conn.execute(insert(t.oplog), [row(i) for i in range(6, 11)])
+        with engine.connect() as conn:
+            stored = [dict(r._mapping) for r in conn.execute(select(t.oplog).order_by("position"))]
+        assert len(stored) == 10
+        for got in stored:
+            want = row(got["position"])
+            assert {name: got[name] for name in want} == want
+    finally:
+        engine.dispose()
