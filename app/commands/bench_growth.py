@@ -18,7 +18,6 @@ import os
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,8 +26,8 @@ from typing import Any
 
 import click
 import httpx
-import psycopg
 
+from app.commands.bench_ingest import scratch_pg_database
 from app.commands.growth_ops import asset_tag, operations
 from sync.server.bootstrap import create_admin, enrolment_code
 from sync.server.serve import BackgroundServer
@@ -125,14 +124,8 @@ def _database(engine: str, workdir: Path) -> Iterator[str]:
     if engine == "sqlite":
         yield f"sqlite:///{workdir / 'growth.db'}"
         return
-    name = f"tt_growth_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_pg_database() as url:
+        yield url
 
 
 def _analyze(store: Store) -> None:

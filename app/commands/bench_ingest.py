@@ -269,8 +269,8 @@ def _vm(pid: int) -> dict[str, int]:
 
 
 @contextmanager
-def _pg_database() -> Iterator[str]:
-
+def scratch_pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database on the local cluster for one bench run, dropped after."""
     name = f"tt_bench_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -295,7 +295,7 @@ def _db(engine: str, workdir: Path) -> Iterator[str]:
     if engine == "sqlite":
         yield f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:6]}.db'}"
     else:
-        with _pg_database() as url:
+        with scratch_pg_database() as url:
             yield url
 
 

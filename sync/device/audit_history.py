@@ -7,10 +7,9 @@ from urllib.parse import quote
 
 import httpx
 
-from sync.errors import ServerRefused, ServerUnreachable
-from sync.protocol import API_PREFIX, DEVICE_TOKEN_HEADER, PERSON_TOKEN_HEADER, AuditPage, AuditView
-
-FETCH_TIMEOUT_S = 4.0  # extra information: never keep a technician waiting long for it
+from sync.device.store_reads import get_from_store
+from sync.errors import ServerRefused
+from sync.protocol import API_PREFIX, AuditPage, AuditView
 
 
 def fetch_audits(
@@ -26,23 +25,10 @@ def fetch_audits(
 
     Raises `ServerUnreachable` (offline, store down, slow) or `ServerRefused` (unknown tag, not
     allowed, bad answer)."""
-    headers = {DEVICE_TOKEN_HEADER: f"Bearer {device_token}"}
-    if person_token:
-        headers[PERSON_TOKEN_HEADER] = person_token
     path = f"{API_PREFIX}/location-tags/{quote(tag, safe='')}/audits"
-    params = {"limit": limit}
-    try:
-        if client is not None:
-            response = client.get(path, headers=headers, params=params, timeout=FETCH_TIMEOUT_S)
-        else:
-            with httpx.Client(base_url=server_url.rstrip("/"), timeout=FETCH_TIMEOUT_S) as http:
-                response = http.get(path, headers=headers, params=params)
-    except httpx.HTTPError as exc:
-        raise ServerUnreachable(f"cannot reach the central store: {exc!r:.200}") from exc
-    if response.status_code >= 500:
-        raise ServerUnreachable(f"the central store is unavailable ({response.status_code})")
-    if response.status_code >= 400:
-        raise ServerRefused(response.status_code, response.text[:300])
+    response = get_from_store(
+        server_url, path, device_token, person_token, params={"limit": limit}, client=client
+    )
     try:
         return AuditPage.model_validate_json(response.content).items
     except ValueError as exc:

@@ -25,10 +25,9 @@ from assets.locations import parse_location
 from assets.merge import AssetState
 from assets.statuses import STATUSES
 from sync.device import outbox
-from sync.errors import ServerRefused, ServerUnreachable
-from sync.protocol import API_PREFIX, DEVICE_TOKEN_HEADER, PERSON_TOKEN_HEADER, AssetDetail
-
-FETCH_TIMEOUT_S = 4.0  # a history is a nicety: never keep a technician waiting long for it
+from sync.device.store_reads import FETCH_TIMEOUT_S, get_from_store
+from sync.errors import ServerRefused
+from sync.protocol import API_PREFIX, AssetDetail
 
 # Where an entry came from.
 STORE, DEVICE, CACHED = "store", "device", "cached"
@@ -229,22 +228,10 @@ def fetch(
     Raises `ServerUnreachable` (no network, store down, slow) or `ServerRefused` (unknown
     asset, not allowed, bad answer): the caller falls back to the device's own history.
     """
-    headers = {DEVICE_TOKEN_HEADER: f"Bearer {device_token}"}
-    if person_token:
-        headers[PERSON_TOKEN_HEADER] = person_token
     path = f"{API_PREFIX}/assets/{quote(tag, safe='')}"
-    try:
-        if client is not None:
-            response = client.get(path, headers=headers, timeout=timeout_s)
-        else:
-            with httpx.Client(base_url=server_url.rstrip("/"), timeout=timeout_s) as http:
-                response = http.get(path, headers=headers)
-    except httpx.HTTPError as exc:
-        raise ServerUnreachable(f"cannot reach the central store: {exc!r:.200}") from exc
-    if response.status_code >= 500:
-        raise ServerUnreachable(f"the central store is unavailable ({response.status_code})")
-    if response.status_code >= 400:
-        raise ServerRefused(response.status_code, response.text[:300])
+    response = get_from_store(
+        server_url, path, device_token, person_token, client=client, timeout_s=timeout_s
+    )
     try:
         detail = AssetDetail.model_validate_json(response.content)
     except ValueError as exc:

@@ -16,7 +16,6 @@ from sync.protocol import (
     LocationTagView,
     LocationView,
     PalletView,
-    SignedHead,
 )
 from sync.server import tables as t
 from sync.server.auth import iso
@@ -230,22 +229,3 @@ def list_location_tags(
         )
         for r in rows
     ]
-
-
-def latest_head(conn: Connection, partition: str) -> SignedHead | None:
-    row = conn.execute(
-        select(t.heads)
-        .where(t.heads.c.partition == partition)
-        .order_by(t.heads.c.position.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    return SignedHead(
-        partition=row.partition,
-        position=row.position,
-        hash=row.hash,
-        signature=row.signature,
-        key_id=row.key_id,
-        signed_at=row.signed_at,
-    )

@@ -23,8 +23,8 @@ from sync.server.auth import Caller
 from sync.server.db import reading
 from sync.server.deps import CallerDep, StoreDep
 from sync.server.envelope import parse_push_body
+from sync.server.heads import latest_head
 from sync.server.pull import pull_page
-from sync.server.queries import latest_head
 from sync.server.store import Store
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])

@@ -31,6 +31,7 @@ from sync.protocol import SignedHead, VerifyReport
 from sync.server import tables as t
 from sync.server.chain import GENESIS_HASH, entry_hash
 from sync.server.db import reading, writing
+from sync.server.heads import head_of, latest_head
 from sync.server.signing import check_signature, read_head_file
 from sync.server.store import Store
 from sync.server.verified import is_genuine, latest_checkpoints, record_checkpoint
@@ -96,7 +97,7 @@ def walk_log(
     report = VerifyReport(
         ok=not problems.items,
         entries=last,
-        head=_latest_head(conn, partition),
+        head=latest_head(conn, partition),
         problems=problems.items,
         checked_from=start,
     )
@@ -134,7 +135,7 @@ def _pinned_heads(
     pinned: Pinned = {}
     query = select(t.heads).where(t.heads.c.partition == partition, t.heads.c.position > start)
     for row in conn.execute(query):
-        pinned.setdefault(row.position, []).append(("stored head", _head(row)))
+        pinned.setdefault(row.position, []).append(("stored head", head_of(row)))
     outside = read_head_file(store.settings.heads_dir, store.store_id, partition)
     if outside is not None:
         pinned.setdefault(outside.position, []).append(("head kept off the database", outside))
@@ -216,24 +217,3 @@ def check_columns(row: Any, p: Problems) -> None:
             f"entry {row.position}: its fold keys {fold} are not the targets the operation "
             f"touches ({', '.join(touches)})"
         )
-
-
-def _latest_head(conn: Connection, partition: str) -> SignedHead | None:
-    row = conn.execute(
-        select(t.heads)
-        .where(t.heads.c.partition == partition)
-        .order_by(t.heads.c.position.desc())
-        .limit(1)
-    ).first()
-    return _head(row) if row is not None else None
-
-
-def _head(row: Any) -> SignedHead:
-    return SignedHead(
-        partition=row.partition,
-        position=row.position,
-        hash=row.hash,
-        signature=row.signature,
-        key_id=row.key_id,
-        signed_at=row.signed_at,
-    )
