@@ -60,7 +60,8 @@ def press_code(page: Any, code: str, char_ms: float, suffix: str = "Enter") -> N
         page.keyboard.press(suffix)
 
 
-def _wait_port(port: int, timeout_s: float) -> None:
+def wait_port(port: int, timeout_s: float) -> None:
+    """Until something listens on 127.0.0.1:`port`."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         with socket.socket() as probe:
@@ -70,7 +71,8 @@ def _wait_port(port: int, timeout_s: float) -> None:
     raise TimeoutError(f"nothing listens on {port}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server started in its own process group: TERM, then KILL if it lingers."""
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
@@ -96,10 +98,10 @@ def running_app(home: Path) -> Iterator[tuple[str, Path]]:
             command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        _wait_port(port, 60)
+        wait_port(port, 60)
         yield f"http://127.0.0.1:{port}/", db
     finally:
-        _stop(app)
+        stop_group(app)
         store.stop()
 
 

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +20,7 @@ from typing import Any
 import pytest
 
 from app.commands.demo import StoreProcess, free_port, start_store
+from app.commands.wedge_driver import stop_group, wait_port
 from assets.tags import make_tag
 from tests.app.browser.fakecam import label_frame, write_y4m
 
@@ -75,28 +73,6 @@ class Stack:
         self.store = start_store(self.home / "store", self.store_port)
 
 
-def _stop_group(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(10)
-
-
-def _wait_port(port: int, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on {port}")
-
-
 @pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if not CHROMIUM.exists():
@@ -135,10 +111,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         )
     running = Stack(home, store, store_port, app, f"http://127.0.0.1:{app_port}/", log)
     try:
-        _wait_port(app_port, 60)
+        wait_port(app_port, 60)
         yield running
     finally:
-        _stop_group(app)
+        stop_group(app)
         running.store.stop()
 
 

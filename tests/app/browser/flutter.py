@@ -6,7 +6,7 @@ import re
 import time
 from typing import Any
 
-from app.ui.wedge import keys_for
+from app.commands.wedge_driver import press_code
 
 TIMEOUT_MS = 20_000
 
@@ -62,45 +62,11 @@ def wait_label(page: Any, identifier: str, pattern: str, timeout_s: float = 20.0
     raise AssertionError(f"{identifier}: {seen!r} never matched {pattern!r}; {html}")
 
 
-# The US-layout key a scanner presses for each character it types with Shift held.
-_CODES = dict(
-    zip(
-        "1234567890-=[];'`\\,./",
-        [
-            *(f"Digit{d}" for d in "1234567890"),
-            "Minus",
-            "Equal",
-            "BracketLeft",
-            "BracketRight",
-            "Semicolon",
-            "Quote",
-            "Backquote",
-            "Backslash",
-            "Comma",
-            "Period",
-            "Slash",
-        ],
-        strict=True,
-    )
-)
-
-
 def scanner_type(page: Any, code: str, char_ms: float = 2.0, suffix: str = "Enter") -> None:
     """Type `code` as a keyboard-wedge scanner does: real key presses (Shift held for
     capitals and symbols, as a HID keyboard sends them), `char_ms` apart, then the suffix,
     wherever focus is. No field is tapped first."""
-    for key, shift in keys_for(code):
-        started = time.perf_counter()
-        if key.isalpha():
-            page.keyboard.press(f"Shift+Key{key}" if shift else f"Key{key}")
-        elif shift:
-            page.keyboard.press(f"Shift+{_CODES[key]}")
-        else:
-            page.keyboard.press(_CODES.get(key, "Space" if key == " " else key))
-        rest = char_ms / 1000 - (time.perf_counter() - started)
-        if rest > 0:
-            time.sleep(rest)
-    page.keyboard.press(suffix)
+    press_code(page, code, char_ms, suffix)
 
 
 def wedge(page: Any, *codes: str, gap_s: float = 0.15, char_ms: float = 2.0) -> None:

@@ -14,13 +14,12 @@ from typing import Any
 import pytest
 
 from app.commands.demo import free_port, start_store
+from app.commands.wedge_driver import stop_group, wait_port
 from tests.app.browser.conftest import (
     CAMERA_TAG,
     LOOPBACK,
     VIEWPORT,
     _only_loopback,
-    _stop_group,
-    _wait_port,
 )
 from tests.app.browser.flutter import by_id, wait_label, wedge
 from tests.app.browser.steps import sign_in
@@ -53,10 +52,10 @@ def phone_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=env
         )
     try:
-        _wait_port(port, 60)
+        wait_port(port, 60)
         yield f"http://127.0.0.1:{port}/"
     finally:
-        _stop_group(app)
+        stop_group(app)
         store.stop()
 
 
