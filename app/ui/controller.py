@@ -20,6 +20,7 @@ import flet as ft
 
 from app.ui import present, screens, sounds, words
 from app.ui.audit_screen import AuditScreen, audit_screen
+from app.ui.files import Files
 from app.ui.handlers import action
 from app.ui.questions import Question, load_question, transition_question
 from app.ui.scanflow import ASSET, CLAIMED, PALLET, REFUSED, SEEN, ScanOutcome
@@ -68,6 +69,7 @@ class Controller:
         self._wedge = WedgeBuffer(suffix)
         self._typing: set[str] = set()  # text fields a person is typing in now
         self._player: Any = None
+        self._files: Files | None = None
         self._polling = False
         self._desks: dict[str, Desk] = {}  # each tool's state, made when first opened
         self.device_id, self.server_url = status.device_id, status.server_url
@@ -150,6 +152,7 @@ class Controller:
             run=self._run,
             long_job=self._long_job,
             person=lambda: self.person,
+            files=lambda: self._files,
         )
 
     @property
@@ -361,6 +364,9 @@ class Controller:
 
     def attach_player(self, player: Any) -> None:
         self._player = player
+
+    def attach_files(self, files: Files) -> None:
+        self._files = files
 
     @action
     def bind_location(self, tag: str, path: str) -> None:

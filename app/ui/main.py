@@ -27,6 +27,7 @@ from app.ui.controller import (
     SYNC,
     Controller,
 )
+from app.ui.files import Files
 from app.ui.player import ScanPlayer
 from app.ui.session import DeviceSession
 from app.ui.toolbox import BY_KEY
@@ -235,6 +236,8 @@ def App(controller: Controller) -> ft.Control:
     state, _ = ft.use_state(controller)  # the observable: a changed field re-renders
     player = ft.use_memo(ScanPlayer, [])  # its audio services live as long as the page
     state.attach_player(player)
+    files = ft.use_memo(Files, [])  # its picker service lives as long as the page
+    state.attach_files(files)
     page = ft.context.page
     ft.on_mounted(lambda: page.run_task(state.poll))
     ft.on_unmounted(state.stop)

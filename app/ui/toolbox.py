@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 
 import flet as ft
 
+from app.ui.files import Files
 from app.ui.session import DeviceSession
 from assets.roles import may, may_use
 from sync.device.people import Person
@@ -34,6 +35,7 @@ class Kit:
     run: Callable[..., Any]  # start an async job on the page's loop
     long_job: Callable[..., Awaitable[Any]]  # (label, fn, *args): blocking work with the busy bar
     person: Callable[[], Person | None]
+    files: Callable[[], Files | None]  # downloads and uploads (None until the page is up)
 
 
 class Desk(Protocol):
