@@ -31,10 +31,8 @@ def disposition(r: DispositionReport) -> Iterator[Row]:
     """One line per outcome (and currency), commodity and sanitization method, then totals."""
     yield DISPOSITION_COLUMNS
     for o in r.outcomes:
-        values = o.value or [None]
-        for money in values:
-            currency = money.currency if money else None
-            amount = money.amount if money else None
+        lines: list[tuple[str | None, object]] = [(m.currency, m.amount) for m in o.value]
+        for currency, amount in lines or [(None, None)]:
             yield ("outcome", o.outcome, o.assets, o.weighed, o.weight_kg, currency, amount)
     for c in r.recycling:
         yield ("recycling", c.commodity or "unnamed", c.assets, None, c.weight_kg, None, None)
