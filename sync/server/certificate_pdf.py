@@ -33,6 +33,7 @@ from sync.server.reports import GRAM
 
 TITLE = "Certificate of sanitization and disposition"
 RECYCLING_TITLE = "Certificate of recycling"
+SMALL = ParagraphStyle("small", fontName="Helvetica", fontSize=8, leading=10)
 NOT_NAMED = "not named yet (an admin sets organisation_name in the store's settings)"
 
 
@@ -70,26 +71,32 @@ class _Story:
     def text(self, line: str) -> None:
         self.flowables.append(Paragraph(escape(line), self.styles["BodyText"]))
 
-    def cell(self, value: Any) -> Any:
-        return (
-            Paragraph(escape(value), self.styles["BodyText"]) if isinstance(value, str) else value
-        )
+    def cell(self, value: Any, style: ParagraphStyle) -> Any:
+        return Paragraph(escape(value), style) if isinstance(value, str) else value
 
-    def table(self, rows: Sequence[Sequence[Any]], header: bool = True, widths: Any = None) -> None:
+    def table(
+        self,
+        rows: Sequence[Sequence[Any]],
+        header: bool = True,
+        widths: Any = None,
+        small: bool = False,
+    ) -> None:
+        style = SMALL if small else self.styles["BodyText"]
         grid = Table(
-            [[self.cell(c) for c in row] for row in rows],
+            [[self.cell(c, style) for c in row] for row in rows],
             repeatRows=1 if header else 0,
             colWidths=widths,
         )
-        style = [
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-        if header:
-            style.append(("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke))
-        else:
-            style.append(("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke))
-        grid.setStyle(TableStyle(style))
+        shaded = (-1, 0) if header else (0, -1)  # the header row, or the label column
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("BACKGROUND", (0, 0), shaded, colors.whitesmoke),
+                ]
+            )
+        )
         self.flowables.append(grid)
 
     def issued(self, issue: Issue) -> None:
@@ -189,21 +196,17 @@ def _custody_section(story: _Story, facts: CertificateFacts) -> None:
     if not facts.handoffs:
         story.text("No custody handoff recorded.")
         return
-    rows: list[list[Any]] = [["From", "To", "Signed by", "When", "Via", "Signature"]]
-    for h in facts.handoffs:
+    rows: list[list[Any]] = [["#", "From", "To", "Signed by", "When", "Via"]]
+    signed: list[list[Any]] = [["#", "Signed by", "Drawn signature"]]
+    for number, h in enumerate(facts.handoffs, 1):
         a = h.entry.op.args
         assert isinstance(a, HandoffArgs)
-        rows.append(
-            [
-                a.from_holder,
-                a.to_holder,
-                a.signed_by,
-                _when(h.entry.op),
-                h.via or "-",
-                signature_flowable(a.signature),
-            ]
-        )
-    story.table(rows, widths=[28 * mm, 30 * mm, 20 * mm, 30 * mm, 26 * mm, 46 * mm])
+        row = [str(number), a.from_holder, a.to_holder, a.signed_by, _when(h.entry.op)]
+        rows.append([*row, h.via or "-"])
+        signed.append([str(number), a.signed_by, signature_flowable(a.signature)])
+    story.table(rows, widths=[8 * mm, 38 * mm, 42 * mm, 24 * mm, 42 * mm, 26 * mm], small=True)
+    story.heading("Handoff signatures", level=4)
+    story.table(signed, widths=[8 * mm, 40 * mm, 80 * mm], small=True)
 
 
 def _cited_section(story: _Story, facts: CertificateFacts) -> None:
