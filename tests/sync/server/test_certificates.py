@@ -147,7 +147,7 @@ def test_asset_certificate_holds_every_appendix_g_field(seeded: tuple[World, Any
                 t.oplog.c.op_id == ids["sanitize"]
             )
         ).one()
-    assert f"{row.partition} #{row.position} {row.hash}" in text
+    assert f"{row.partition} #{row.position} Hash (SHA-256) {row.hash}" in text
 
 
 def test_the_drawn_signature_is_drawn_in_the_pdf(seeded: tuple[World, Any]) -> None:
