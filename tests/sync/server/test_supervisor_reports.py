@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from assets.operations import Operation
 from tests.assets.factory import BASE_MS, Device
@@ -391,3 +394,35 @@ def test_reports_are_for_supervisors_and_admins_only(world: World) -> None:
     for path in REPORTS:
         assert path.replace("RS-R1", "{tag}").replace("RS-P1", "{tag}") in doc["paths"], path
     assert "/v1/certificates.pdf" in doc["paths"]
+
+
+def test_every_report_from_the_command_line(seeded: World, tmp_path: Path) -> None:
+    from app.commands.server import server
+
+    settings = seeded.store.settings
+    base = ["--db", settings.db_url, "--key-file", str(settings.key_file), "report"]
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        r = runner.invoke(server, [*base, *args])
+        assert r.exit_code == 0, r.output
+        return str(r.output)
+
+    table = run("recovery", "--period", "month")
+    assert table.splitlines()[0].split() == ["period", "site", "currency", "assets", "amount"]
+    assert "2026-06-01  AUS2  USD" in table and table.rstrip().endswith("30.50")
+    rows = list(csv.reader(io.StringIO(run("diversion", "--format", "csv", "--site", "DAL1"))))
+    assert rows[1:] == [
+        ["2026-05-01", "DAL1", "2", "2", "12.000", "12.000", "1.0000"],
+        ["2026-06-01", "DAL1", "2", "2", "10.000", "6.000", "0.6000"],
+    ]
+    out = tmp_path / "idle.csv"
+    run("storage-age", "--format", "csv", "--status", "storage", "-o", str(out))
+    idle = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline="")))
+    assert [r[0] for r in idle[1:]] == ["RS-K1", "RS-K3"]
+    counts = json.loads(run("assets-by-status", "--json"))
+    assert counts["total"] == 12
+    assert "rs-dev" in run("devices")
+    assert "Landfill diversion: 84.6%" in run()  # the disposition report, as before
+    bad = runner.invoke(server, [*base, "storage-age", "--status", "deployed"])
+    assert bad.exit_code != 0 and "storage or surplus" in bad.output.replace(", ", " or ")
