@@ -158,4 +158,12 @@ def maintain(
     """Inside the push: each changed asset's new state, its site now and where it was counted
     when loaded (None for a new asset)."""
     maintain_counts(conn, [(was, counted(site, s.status)) for s, site, was in changed])
-    maintain_idle(conn, [(s, site) for s, site, _was in changed])
+    # Only assets idle now or idle when loaded can have an idle row to write or remove.
+    maintain_idle(
+        conn,
+        [
+            (s, site)
+            for s, site, was in changed
+            if s.status in IDLE_STATUSES or (was is not None and was[1] in IDLE_STATUSES)
+        ],
+    )
