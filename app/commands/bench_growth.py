@@ -28,7 +28,7 @@ import click
 import httpx
 
 from app.commands.bench_ingest import scratch_pg_database
-from app.commands.growth_ops import asset_tag, operations
+from app.commands.growth_ops import asset_tag, operations, pallet_tag
 from sync.server.bootstrap import create_admin, enrolment_code
 from sync.server.serve import BackgroundServer
 from sync.server.settings import Settings
@@ -62,6 +62,15 @@ READS = (
     Read("GET /v1/assets/{tag} (detail)", f"/v1/assets/{asset_tag(20)}"),
     Read("GET /v1/conflicts?status=open", "/v1/conflicts", {"status": "open"}),
     Read("GET /v1/verify (issue 10 item 3)", "/v1/verify", repeat=3),
+    # issue 12's reports and certificates
+    Read("assets by status and site", "/v1/reports/assets-by-status"),
+    Read("assets by location, one site", "/v1/reports/assets-by-location", {"site": "AUS2"}),
+    Read("storage age, first page", "/v1/reports/storage-age"),
+    Read("value recovered per week", "/v1/reports/recovery", {"period": "week"}),
+    Read("diversion per month, one site", "/v1/reports/diversion", {"site": "DAL1"}),
+    Read("devices report", "/v1/reports/devices"),
+    Read("pallet certificate PDF", f"/v1/pallets/{pallet_tag(20)}/certificate.pdf"),
+    Read("recycling certificate PDF", "/v1/reports/recycling-certificate.pdf"),
 )
 
 

@@ -69,3 +69,21 @@ def test_enrolment_and_sign_in_errors_are_clear(harness: StoreHarness, tmp_path:
     with db.read() as conn:
         assert load_state(conn).token
     db.close()
+
+
+def test_a_sync_tells_the_store_its_backlog(harness: StoreHarness, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from sync.server import tables as t
+
+    device = enrol_device(harness, tmp_path / "b.db", harness.transport())
+    device.service.switch_person("tech")
+    device.service.observe("TB-1", "DAL1/B1")
+    device.engine.sync_now()
+    with harness.store.engine.connect() as conn:
+        row = conn.execute(
+            select(t.device_contacts).where(t.device_contacts.c.device_id == device.db.device_id)
+        ).one()
+    # Pushed, then pulled: the pull's header says nothing is left (NULL if none was sent).
+    assert row.pending == 0 and row.pending_ms is not None
+    assert row.last_push_ms is not None and row.last_pull_ms >= row.last_push_ms
