@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -382,6 +382,7 @@ class StoreSettingsView(Wire):
 
     weight_tolerance_pct: str  # a received pallet's weight may differ this much from its seal's
     label_base_url: str  # the URL printed in label QR codes, before the tag
+    organisation_name: str = ""  # printed on certificates; "" until an admin names it
 
 
 class StoreSettingsChange(WireRequest):
@@ -389,6 +390,7 @@ class StoreSettingsChange(WireRequest):
 
     weight_tolerance_pct: str | None = Field(default=None, max_length=12)
     label_base_url: str | None = Field(default=None, max_length=200)
+    organisation_name: str | None = Field(default=None, max_length=120)
 
 
 # ---- devices, people, auth --------------------------------------------------------------------
@@ -554,3 +556,183 @@ class DispositionReport(Wire):
     weight_retired_kg: Decimal
     weight_diverted_kg: Decimal
     landfill_diversion: Decimal | None  # diverted over retired, 0..1; None when nothing weighed
+
+
+# ---- supervisors' reports (issue 12) ----------------------------------------------------------
+# Each report is also CSV: the same path with `.csv`, `?format=csv` or `Accept: text/csv`; its
+# rows are the report's finest lines (the `*_COLUMNS` tuples name the columns, in order).
+PENDING_HEADER = "X-TagTrail-Pending"  # a device's count of operations not yet pushed
+ReportPeriod = Literal["day", "week", "month"]  # weeks start on Monday (ISO 8601), UTC
+
+
+class StatusCount(Wire):
+    status: str  # assets.statuses.STATUSES
+    label: str
+    colour: str  # for a chart's bar
+    assets: int
+
+
+class SiteStatusCount(Wire):
+    site: str | None  # None: assets not at any site yet
+    status: str
+    assets: int
+
+
+class AssetsByStatusReport(Wire):
+    """How many assets are in each status: over all (or one) site, and per site and status."""
+
+    site: str | None
+    total: int
+    by_status: list[StatusCount]  # every status, in lifecycle order (zeros included)
+    by_site: list[SiteStatusCount]  # one line per site and status that has assets
+
+
+ASSETS_BY_STATUS_COLUMNS = ("site", "status", "status_label", "assets")
+
+
+class LocationCount(Wire):
+    location: str  # the place's path (e.g. DAL1/B2/R3/S4)
+    site: str
+    assets: int  # assets whose location is exactly this place
+
+
+class AssetsByLocationReport(Wire):
+    site: str | None
+    items: list[LocationCount]  # in path order; places that hold no asset are left out
+    next_cursor: str | None = None  # pass as `cursor` for the next page
+
+
+ASSETS_BY_LOCATION_COLUMNS = ("site", "location", "assets")
+
+
+class IdleAsset(Wire):
+    tag: str
+    status: str  # storage or surplus
+    site: str | None
+    location: str | None
+    serial: str | None
+    make: str | None
+    model: str | None
+    category: str
+    since: str  # ISO 8601 UTC: when it was last moved (arrived at `location`)
+    days: int  # whole days from `since` to the report's `as_of`
+
+
+class StorageAgeReport(Wire):
+    """Assets sitting in storage or surplus, the longest idle first."""
+
+    as_of: str
+    site: str | None
+    statuses: list[str]
+    items: list[IdleAsset]
+    next_cursor: str | None = None
+
+
+STORAGE_AGE_COLUMNS = (
+    "tag",
+    "status",
+    "site",
+    "location",
+    "serial",
+    "make",
+    "model",
+    "category",
+    "since",
+    "days",
+)
+
+
+class RecoveryLine(Wire):
+    period: str  # the period's first day, 2026-05-01
+    site: str | None
+    currency: str
+    assets: int  # disposed assets whose record carries a value in this currency
+    amount: Decimal
+
+
+class RecoveryReport(Wire):
+    """Value recovered (the dispose records' values), by period, site and currency: amounts of
+    different currencies are never added together."""
+
+    period: ReportPeriod
+    site: str | None
+    since: str | None
+    until: str | None
+    lines: list[RecoveryLine]  # by period, then site, then currency
+    totals: list[MoneyTotal]  # per currency over the whole window
+
+
+RECOVERY_COLUMNS = ("period", "site", "currency", "assets", "amount")
+
+
+class DiversionLine(Wire):
+    period: str
+    site: str | None
+    assets: int  # disposed assets
+    weighed: int  # of them, with a weight
+    weight_retired_kg: Decimal
+    weight_diverted_kg: Decimal  # reused, resold, harvested or recycled
+    landfill_diversion: Decimal | None  # diverted over retired, 0..1; None when nothing weighed
+
+
+class DiversionReport(Wire):
+    period: ReportPeriod
+    site: str | None
+    since: str | None
+    until: str | None
+    lines: list[DiversionLine]
+    weight_retired_kg: Decimal
+    weight_diverted_kg: Decimal
+    landfill_diversion: Decimal | None
+
+
+DIVERSION_COLUMNS = (
+    "period",
+    "site",
+    "assets",
+    "weighed",
+    "weight_retired_kg",
+    "weight_diverted_kg",
+    "landfill_diversion",
+)
+
+
+class DeviceActivity(Wire):
+    device_id: str
+    name: str
+    revoked: bool
+    acked_through: int  # the device's highest device_seq the store holds
+    last_contact: str | None  # its latest push or pull (None: never since enrolment)
+    last_push: str | None
+    last_pull: str | None
+    pending: int | None  # operations it had not pushed yet, as it last said (PENDING_HEADER)
+    pending_reported: str | None  # when it said so
+
+
+class DevicesReport(Wire):
+    as_of: str
+    items: list[DeviceActivity]  # by device id
+    next_cursor: str | None = None
+
+
+DEVICES_COLUMNS = (
+    "device_id",
+    "name",
+    "revoked",
+    "acked_through",
+    "last_contact",
+    "last_push",
+    "last_pull",
+    "pending",
+    "pending_reported",
+)
+
+MAX_CERTIFICATE_BATCH = 200  # tags in one batch certificate
+
+
+class CertificateBatch(WireRequest):
+    """The assets one certificate covers (POST /v1/certificates.pdf)."""
+
+    tags: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        min_length=1, max_length=MAX_CERTIFICATE_BATCH
+    )

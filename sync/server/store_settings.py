@@ -5,6 +5,7 @@ over one database agrees) and served at `GET /v1/settings`; admins change them.
   weight before the receipt raises `weight_mismatch` (default 2 %). Ingest folds with the value
   in force when a batch is taken; a change applies to receipts folded after it.
 - `label_base_url`: the URL a label's QR code starts with, before the tag.
+- `organisation_name`: the organisation certificates are issued for ("" until an admin names it).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ MAX_TOLERANCE_PCT = Decimal(50)
 DEFAULTS: dict[str, str] = {
     "weight_tolerance_pct": str(DEFAULT_WEIGHT_TOLERANCE_PCT),
     "label_base_url": "https://tagtrail.local/t/",
+    "organisation_name": "",
 }
+MAX_ORGANISATION_CHARS = 120
 
 
 def _tolerance(text: str) -> str:
@@ -46,7 +49,20 @@ def _base_url(text: str) -> str:
     return url if url.endswith("/") else f"{url}/"
 
 
-CHECKS = {"weight_tolerance_pct": _tolerance, "label_base_url": _base_url}
+def _organisation(text: str) -> str:
+    name = " ".join(text.split())  # one line on a certificate: no tabs or line breaks
+    if not name or len(name) > MAX_ORGANISATION_CHARS:
+        raise BadRequest(
+            f"organisation_name must be 1 to {MAX_ORGANISATION_CHARS} characters, e.g. Acme Corp"
+        )
+    return name
+
+
+CHECKS = {
+    "weight_tolerance_pct": _tolerance,
+    "label_base_url": _base_url,
+    "organisation_name": _organisation,
+}
 assert set(CHECKS) == set(DEFAULTS)
 
 

@@ -35,6 +35,7 @@ def test_defaults_are_served_to_every_signed_in_caller(world: World) -> None:
     assert r.json() == {
         "weight_tolerance_pct": "2",
         "label_base_url": "https://tagtrail.local/t/",
+        "organisation_name": "",
     }
 
 
@@ -49,6 +50,7 @@ def test_an_admin_sets_the_tolerance_and_later_receipts_follow_it(world: World) 
     assert r.json() == {
         "weight_tolerance_pct": "5",
         "label_base_url": "https://assets.example/t/",
+        "organisation_name": "",
     }
     assert _receipt(world, "PL-S2", 104) == "applied"  # within 5 %
     assert _receipt(world, "PL-S3", 106) == "flagged"
@@ -73,6 +75,9 @@ def test_an_admin_sets_the_tolerance_and_later_receipts_follow_it(world: World) 
         {"weight_tolerance_pct": "\x00"},
         {"label_base_url": "https://x/" + "\ud800"},
         {"label_base_url": "https://x/" + "a" * 10_000},
+        {"organisation_name": "   "},
+        {"organisation_name": "A" * 121},
+        {"organisation_name": "Acme\x00"},
         {"colour": "red"},
     ],
 )
@@ -94,3 +99,17 @@ def test_only_admins_change_settings(world: World) -> None:
         assert r.status_code == 403, (person, r.text)
     assert world.http.put("/v1/settings", json={"weight_tolerance_pct": "9"}).status_code == 401
     assert world.admin.get("/v1/settings").json()["weight_tolerance_pct"] == "2"
+
+
+def test_an_admin_names_the_organisation_on_one_line(world: World) -> None:
+    r = world.admin.http.put(
+        "/v1/settings",
+        json={"organisation_name": "  Acme\tRecycling\n Corp  "},
+        headers=world.admin.headers,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["organisation_name"] == "Acme Recycling Corp"
+    assert r.json()["weight_tolerance_pct"] == "2"  # the others stay
+    assert world.device("t2", "tech").get("/v1/settings").json()["organisation_name"] == (
+        "Acme Recycling Corp"
+    )
