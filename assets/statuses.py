@@ -37,6 +37,10 @@ STATUSES: Vocabulary = Vocabulary(
     ),
 )
 
+# Statuses of assets sitting unused where they are (the storage-age report: surplus idling in
+# closets), in the order the report lists them.
+IDLE_STATUSES: tuple[str, ...] = ("storage", "surplus")
+
 # From each status, where an asset may go next. Terminal statuses lead nowhere.
 TRANSITIONS: dict[str, frozenset[str]] = {
     "in_stock": frozenset(

@@ -561,6 +561,7 @@ class DispositionReport(Wire):
 # ---- supervisors' reports (issue 12) ----------------------------------------------------------
 # Each report is also CSV: the same path with `.csv`, `?format=csv` or `Accept: text/csv`; its
 # rows are the report's finest lines (the `*_COLUMNS` tuples name the columns, in order).
+DISPOSITION_COLUMNS = ("section", "item", "assets", "weighed", "weight_kg", "currency", "amount")
 PENDING_HEADER = "X-TagTrail-Pending"  # a device's count of operations not yet pushed
 ReportPeriod = Literal["day", "week", "month"]  # weeks start on Monday (ISO 8601), UTC
 

@@ -27,6 +27,7 @@ from sync.errors import (
 from sync.protocol import (
     API_PREFIX,
     DEVICE_TOKEN_HEADER,
+    PENDING_HEADER,
     PERSON_TOKEN_HEADER,
     EnrolRequest,
     EnrolResponse,
@@ -171,10 +172,14 @@ class SyncClient:
         person_token: str | None,
         device_id: str,
         ops: list[str],
+        pending: int | None = None,
     ) -> PushResponse:
-        """Push operations given as their stored wire JSON: sent as they are, never re-encoded."""
+        """Push operations given as their stored wire JSON: sent as they are, never re-encoded.
+        `pending`: this device's operations the store does not hold yet (for its report)."""
         content = f'{{"device_id":{json.dumps(device_id)},"ops":[{",".join(ops)}]}}'
         headers = self._headers(device_token, person_token) | {"Content-Type": "application/json"}
+        if pending is not None:
+            headers[PENDING_HEADER] = str(pending)
         try:
             response = await self._http.post(PUSH, content=content, headers=headers)
         except httpx.TransportError as exc:
@@ -193,6 +198,8 @@ class SyncClient:
         cursor: str | None,
         limit: int,
         site: str | None = None,
+        *,
+        pending: int | None = None,
     ) -> PullResponse:
         params: dict[str, Any] = {"limit": limit}
         if cursor is not None:
@@ -203,6 +210,7 @@ class SyncClient:
             "GET",
             PULL,
             PullResponse,
-            headers=self._headers(device_token, person_token),
+            headers=self._headers(device_token, person_token)
+            | ({} if pending is None else {PENDING_HEADER: str(pending)}),
             params=params,
         )

@@ -346,6 +346,11 @@ class SyncEngine:
             raise NotEnrolled("this device is not enrolled yet: enrol it with a code from an admin")
         return state, state.token, person
 
+    def _unsent(self) -> int:
+        """This device's operations past the store's cursor (what it has not acknowledged)."""
+        state = self._state()
+        return max(0, state.last_seq - state.acked_seq)
+
     async def _push_all(self, client: SyncClient) -> int:
         """Push the outbox from the store's cursor in batches read page by page."""
         state, token, person = self._tokens()
@@ -356,7 +361,8 @@ class SyncEngine:
             if not batch:
                 return pushed
             try:
-                answer = await client.push(token, person, state.device_id, batch)
+                pending = max(0, self._state().last_seq - after)
+                answer = await client.push(token, person, state.device_id, batch, pending)
             except BatchTooLarge as exc:
                 if size == 1:
                     raise ServerRefused(
@@ -398,7 +404,9 @@ class SyncEngine:
         snapshot = cursor is None
         while True:
             try:
-                page = await client.pull(token, person, cursor, self.pull_limit, self.site)
+                page = await client.pull(
+                    token, person, cursor, self.pull_limit, self.site, pending=self._unsent()
+                )
             except ResnapshotRequired as exc:
                 if cursor is None:
                     raise ServerRefused(410, str(exc)) from exc

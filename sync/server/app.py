@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sync.errors import StoreError, TooManyAttempts
 from sync.server import (
     guard,
+    routes_certificates,
     routes_data,
     routes_lifecycle,
     routes_people,
@@ -94,6 +95,7 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(routes_read.router)
     app.include_router(routes_people.router)
     app.include_router(routes_reports.router)
+    app.include_router(routes_certificates.router)
     app.include_router(routes_data.router)
     app.include_router(routes_lifecycle.router)
     routes_sync.document_push_body(app)

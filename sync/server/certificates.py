@@ -1,4 +1,5 @@
-"""A certificate of sanitization and disposition for one asset, as a PDF.
+"""The facts a certificate of sanitization and disposition states, for one asset, a batch of
+assets or every asset a pallet carried (laid out as a PDF by sync.server.certificate_pdf).
 
 The facts come from the asset's folded state and the log entries it cites (register, each
 storage device's sanitize record, the dispose record, the custody handoffs of the asset and of
@@ -8,34 +9,19 @@ hash, so anyone can hold the certificate against `tagtrail server verify` / GET 
 
 from __future__ import annotations
 
-import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import Connection, or_, select
 
-from assets.disposition import OUTCOMES, SANITIZATION_METHODS
-from assets.merge import AssetFold, AssetState
-from assets.operations import (
-    DisposeArgs,
-    HandoffArgs,
-    Operation,
-    PalletArgs,
-    SanitizeArgs,
-    parse_operation,
-)
+from assets.merge import AssetFold, AssetState, PalletState
+from assets.operations import Operation, PalletArgs, parse_operation
 from sync.errors import NotFound, StoreError
 from sync.server import tables as t
-from sync.server.auth import iso
 from sync.server.queries import asset_key
-from sync.server.reports import GRAM, cited_dispose_op_id
+from sync.server.reports import cited_dispose_op_id
 
 
 class NotDisposed(StoreError):
@@ -146,131 +132,55 @@ def gather(conn: Connection, tag: str) -> CertificateFacts:
     )
 
 
-def _when(op: Operation) -> str:
-    return iso(op.hlc.wall_ms) or ""
+def gather_many(conn: Connection, tags: Sequence[str]) -> list[CertificateFacts]:
+    """Each asset's facts, in the order given (a tag given twice once); all or nothing:
+    NotFound / NotDisposed name the first asset that cannot be certified."""
+    seen: set[str] = set()
+    out: list[CertificateFacts] = []
+    for tag in tags:
+        key = asset_key(tag.strip())
+        if key not in seen:
+            seen.add(key)
+            out.append(gather(conn, key))
+    return out
 
 
-class _Story:
-    """The PDF's flowables, built section by section; every value is escaped for the markup."""
+@dataclass
+class PalletFacts:
+    state: PalletState
+    certified: list[CertificateFacts]  # the disposed assets it carried
+    pending: list[str]  # the keys of those not disposed of yet
 
-    def __init__(self) -> None:
-        self.styles = getSampleStyleSheet()
-        self.flowables: list[Any] = []
 
-    def heading(self, text: str) -> None:
-        self.flowables += [Spacer(1, 4 * mm), Paragraph(escape(text), self.styles["Heading2"])]
+def _carried(conn: Connection, key: str) -> list[str]:
+    """Every asset ever loaded on the pallet, in the order they were first loaded."""
+    rows = conn.execute(
+        select(t.oplog.c.fold_a, t.oplog.c.position)
+        .where(t.oplog.c.fold_b == key, t.oplog.c.kind == "load")
+        .order_by(t.oplog.c.position)
+    )
+    return list(dict.fromkeys(row.fold_a for row in rows))
 
-    def text(self, line: str) -> None:
-        self.flowables.append(Paragraph(escape(line), self.styles["BodyText"]))
 
-    def table(self, rows: list[list[str]]) -> None:
-        body = self.styles["BodyText"]
-        grid = Table([[Paragraph(escape(c), body) for c in row] for row in rows], repeatRows=1)
-        grid.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
+def gather_pallet(conn: Connection, tag: str) -> PalletFacts:
+    """The facts of every asset the pallet carried; NotDisposed when none is disposed of yet."""
+    key = tag if tag.startswith("pallet:") else f"pallet:{tag}"
+    row = conn.execute(select(t.pallets.c.data).where(t.pallets.c.key == key)).first()
+    if row is None:
+        raise NotFound(f"no pallet {key}")
+    state = PalletState.from_dict(json.loads(row.data))
+    carried = list(dict.fromkeys([*_carried(conn, key), *state.manifest]))
+    certified: list[CertificateFacts] = []
+    pending: list[str] = []
+    for asset in carried:
+        try:
+            certified.append(gather(conn, asset))
+        except NotDisposed:
+            pending.append(asset)
+        except NotFound:
+            pending.append(asset)  # loaded, never registered: nothing to certify
+    if not certified:
+        raise NotDisposed(
+            f"none of the {len(carried)} assets {key} carried has a disposition recorded yet"
         )
-        self.flowables.append(grid)
-
-
-def _asset_section(story: _Story, s: AssetState) -> None:
-    story.heading("Asset")
-    make = f"{s.make or '-'} {s.model or ''}".strip()
-    tag = s.key.removeprefix("asset:")
-    story.table(
-        [["Tag", "Serial", "Make / model", "Category"], [tag, s.serial or "-", make, s.category]]
-    )
-    story.text(f"Data-bearing: {'yes' if s.data_bearing else 'no'}. Status: {s.status}.")
-
-
-def _sanitization_section(story: _Story, facts: CertificateFacts) -> None:
-    story.heading("Data sanitization (NIST SP 800-88)")
-    if facts.sanitized:
-        rows = [["Storage serial", "Method", "Tool", "Verified", "By", "When"]]
-        for serial, entry in facts.sanitized.items():
-            a = entry.op.args
-            assert isinstance(a, SanitizeArgs)
-            method = f"{SANITIZATION_METHODS.label(a.method)} ({a.method})"
-            verified = "verified" if a.verified else "NOT verified"
-            rows.append([serial, method, a.tool, verified, a.performed_by, a.performed_at])
-        story.table(rows)
-    else:
-        story.text("No sanitization record.")
-    for serial in facts.unsanitized:
-        story.text(f"Storage device {serial}: NO sanitization record.")
-
-
-def _disposition_section(story: _Story, facts: CertificateFacts) -> None:
-    story.heading("Disposition")
-    outcome = facts.state.disposition or ""
-    if facts.dispose is None:
-        story.text(
-            f"Outcome {outcome}, decided by a supervisor; no dispose record with its details."
-        )
-        return
-    d = facts.dispose.op.args
-    assert isinstance(d, DisposeArgs)
-    weight = "-" if d.weight is None else f"{d.weight} ({d.weight.kg.quantize(GRAM)} kg)"
-    value = "-" if d.value is None else f"{d.value[0]} {d.value[1]}"
-    story.table(
-        [
-            ["Outcome", "Weight", "Certificate number", "Value", "Commodity"],
-            [OUTCOMES.label(outcome), weight, d.certificate or "-", value, d.commodity or "-"],
-        ]
-    )
-    story.text(f"Recorded by {facts.dispose.op.actor} at {_when(facts.dispose.op)}.")
-
-
-def _custody_section(story: _Story, facts: CertificateFacts) -> None:
-    story.heading("Chain of custody")
-    if not facts.handoffs:
-        story.text("No custody handoff recorded.")
-        return
-    rows = [["From", "To", "Signed by", "When", "Via"]]
-    for h in facts.handoffs:
-        a = h.entry.op.args
-        assert isinstance(a, HandoffArgs)
-        rows.append([a.from_holder, a.to_holder, a.signed_by, _when(h.entry.op), h.via or "-"])
-    story.table(rows)
-
-
-def _cited_section(story: _Story, facts: CertificateFacts) -> None:
-    story.heading("Log entries cited")
-    story.text("Check these against the signed chain heads with `tagtrail server verify`.")
-    small = ParagraphStyle("cited", fontName="Courier", fontSize=7, leading=9)
-    rows = [["Partition", "Position", "Kind", "Hash (SHA-256)"]]
-    rows += [[e.partition, str(e.position), e.op.kind, e.hash] for e in facts.cited]
-    cells = [[Paragraph(escape(c), small) for c in row] for row in rows]
-    grid = Table(cells, colWidths=[22 * mm, 18 * mm, 20 * mm, 120 * mm])
-    grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey)]))
-    story.flowables.append(grid)
-
-
-def render_pdf(facts: CertificateFacts, issued_at: str, issuer: str) -> bytes:
-    """Lay the facts out on A4 pages."""
-    story = _Story()
-    title = "Certificate of sanitization and disposition"
-    story.flowables.append(Paragraph(title, story.styles["Title"]))
-    story.text(f"Issued {issued_at} by {issuer} from the TagTrail central store.")
-    _asset_section(story, facts.state)
-    _sanitization_section(story, facts)
-    _disposition_section(story, facts)
-    _custody_section(story, facts)
-    _cited_section(story, facts)
-    out = io.BytesIO()
-    tag = facts.state.key.removeprefix("asset:")
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        title=f"{title}: {tag}",
-        author="TagTrail",
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-    )
-    doc.build(story.flowables)
-    return out.getvalue()
+    return PalletFacts(state, certified, pending)

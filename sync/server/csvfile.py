@@ -1,4 +1,5 @@
-"""A CSV file as people have it -> its header and rows, or a FileRefused saying why not.
+"""CSV files: reading one as people have it (its header and rows, or a FileRefused saying why
+not), and writing one as spreadsheets read it (`write`).
 
 Bytes are decoded by their byte-order mark (UTF-8, UTF-16), else as UTF-8, else as
 Windows-1252 (what Excel on Windows writes). The dialect (comma, semicolon, tab; quoting) is the
@@ -13,9 +14,10 @@ import codecs
 import contextlib
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from assets.imports import spreadsheet_safe
 from sync.errors import BadRequest
 
 SNIFF_CHARS = 64 * 1024
@@ -107,3 +109,19 @@ def rows(source: CsvText) -> Iterator[tuple[int, list[str]]]:
         if any(cell.strip() for cell in cells):
             yield number, cells
         line = reader.line_num + 1
+
+
+def write(rows: Iterable[Sequence[object]], page: int = 1000) -> Iterator[str]:
+    """CSV text a chunk of `page` rows at a time: a byte-order mark first (so spreadsheets read
+    accents right), the excel dialect (quotes as needed, CRLF line ends), None as an empty
+    cell, and every cell written so a spreadsheet shows it as text, never runs it as a formula."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"
+    for count, cells in enumerate(rows, 1):
+        writer.writerow([spreadsheet_safe("" if c is None else str(c)) for c in cells])
+        if count % page == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

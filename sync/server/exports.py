@@ -12,8 +12,6 @@ Files are UTF-8 with a byte-order mark (so spreadsheets read accents right) and 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -21,9 +19,10 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, select
 
-from assets.imports import TEMPLATE_COLUMNS, spreadsheet_safe, template_row
+from assets.imports import TEMPLATE_COLUMNS, template_row
 from assets.merge import AssetState
 from sync.errors import NotFound
+from sync.server import csvfile
 from sync.server import tables as t
 from sync.server.asset_fields import names
 from sync.server.db import reading
@@ -209,14 +208,5 @@ def _stream(
     source: Callable[[Connection, str | None], Iterator[list[str]]],
     site: str | None,
 ) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)  # excel dialect: quotes as needed, CRLF line ends
-    yield "\ufeff"
     with reading(engine) as conn:
-        for count, cells in enumerate(source(conn, site), 1):
-            writer.writerow([spreadsheet_safe(cell) for cell in cells])
-            if count % PAGE == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-    yield buffer.getvalue()
+        yield from csvfile.write(source(conn, site), PAGE)

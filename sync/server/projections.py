@@ -41,11 +41,12 @@ from assets.operations import (
     parse_operation,
 )
 from assets.targets import ASSET, LOCATION_TAG, PALLET, AnyFold, kind_of, new_fold, state_from_dict
-from sync.server import disposals
+from sync.server import disposals, report_aggregates
 from sync.server import tables as t
 from sync.server.asset_fields import save_fields
 from sync.server.bulk import insert_rows, update_rows
 from sync.server.chain import canonical_json
+from sync.server.report_aggregates import Counted, counted
 
 SortKey = tuple[Stamp, str, int]
 UNSITED = "-"
@@ -86,6 +87,7 @@ class Target:
     existed: bool = False
     was_disposed: bool = False  # as loaded: the report counted it
     was_at: str | None = None  # as loaded: the location it counted at
+    was_counted: Counted | None = None  # as loaded: the (site, status) it counted under
 
 
 class Positions:
@@ -131,6 +133,7 @@ def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
                 if isinstance(state, AssetState):
                     target.was_disposed = state.disposition is not None
                     target.was_at = state.location
+                    target.was_counted = counted(row.site, state.status)
     for chunk in _chunks(keys):
         rows = conn.execute(
             select(
@@ -370,6 +373,16 @@ def save_targets(
     _count_locations(conn, [targets[key] for key in changed])
     was_disposed = [key for key in changed if targets[key].was_disposed]
     disposals.maintain(conn, list(changed.values()), was_disposed)
+    _maintain_report_aggregates(conn, [targets[key] for key in changed])
+
+
+def _maintain_report_aggregates(conn: Connection, changed: Sequence[Target]) -> None:
+    """The stock reports' counts and idle assets (sync.server.report_aggregates)."""
+    rows = []
+    for target in changed:
+        assert target.result is not None and isinstance(target.result.state, AssetState)
+        rows.append((target.result.state, target.site, target.was_counted))
+    report_aggregates.maintain(conn, rows)
 
 
 def _count_locations(conn: Connection, changed: Sequence[Target]) -> None:

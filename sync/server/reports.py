@@ -235,6 +235,30 @@ def _day_totals(conn: Connection, site: str | None, window: Window) -> Totals:
     return totals
 
 
+def totals_by_day(
+    conn: Connection, site: str | None, window: Window
+) -> dict[tuple[str, int], Totals]:
+    """(site, '' for none; UTC day) -> the totals of the assets disposed of then, in `window`:
+    the per-day sums for whole days, the per-asset rows for the window's partial edge days."""
+    by_day: dict[tuple[str, int], Totals] = {}
+    first, end = _whole_days(window)
+    if first is None or end is None or first < end:
+        query = select(t.disposal_days.c.site, t.disposal_days.c.day, t.disposal_days.c.totals)
+        if site:
+            query = query.where(t.disposal_days.c.site == site)
+        if first is not None:
+            query = query.where(t.disposal_days.c.day >= first)
+        if end is not None:
+            query = query.where(t.disposal_days.c.day < end)
+        for row in conn.execute(query):
+            by_day[(row.site, row.day)] = Totals.from_json(row.totals)
+    for since_ms, until_ms in _edge_ranges(window):
+        for row in conn.execute(_disposals(site, since_ms, until_ms)):
+            one = Disposal.from_row(row)
+            by_day.setdefault(one.day_key, Totals()).add(one.totals)
+    return by_day
+
+
 def _follow_up_tags(conn: Connection, site: str | None, window: Window) -> list[str]:
     query = _disposals(site, window.since_ms, window.until_ms).where(
         t.disposals.c.unverified_reuse.is_(True)
@@ -308,4 +332,5 @@ __all__ = [
     "first_dispose_op",
     "parse_window",
     "recompute_report",
+    "totals_by_day",
 ]

@@ -12,6 +12,7 @@ from sync.errors import Forbidden
 from sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_PULL_LIMIT,
+    PENDING_HEADER,
     ErrorBody,
     GapErrorBody,
     PullResponse,
@@ -25,6 +26,7 @@ from sync.server.deps import CallerDep, StoreDep
 from sync.server.envelope import parse_push_body
 from sync.server.heads import latest_head
 from sync.server.pull import pull_page
+from sync.server.report_devices import PULL, PUSH, parse_pending, record_contact
 from sync.server.store import Store
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
@@ -51,19 +53,24 @@ _PUSH_BODY = {
 async def push(request: Request, store: StoreDep, caller: CallerDep) -> Response:
     """A device's batch of operations (a PushRequest), taken in one transaction (DESIGN.md)."""
     caller.require("push")
+    pending = parse_pending(request.headers.get(PENDING_HEADER))
     raw = await request.body()
-    return await run_in_threadpool(_push, store, caller, raw)
+    return await run_in_threadpool(_push, store, caller, raw, pending)
 
 
-def _push(store: Store, caller: Caller, raw: bytes) -> Response:
+def _push(store: Store, caller: Caller, raw: bytes, pending: int | None) -> Response:
     device_id, ops = parse_push_body(raw)
     if device_id != caller.device_id:
         raise Forbidden(f"this token belongs to {caller.device_id}, not {device_id}")
-    return _json(ingest.push(store, caller.device_id, ops, caller.user))
+    answer = _json(ingest.push(store, caller.device_id, ops, caller.user))
+    record_contact(store.engine, caller.device_id, PUSH, store.now_ms(), pending)
+    return answer
 
 
 @router.get("/pull", response_model=PullResponse)
 def pull(
+    request: Request,
+    *,
     store: StoreDep,
     caller: CallerDep,
     cursor: Annotated[str | None, Query(max_length=40)] = None,
@@ -73,9 +80,11 @@ def pull(
     """Changes since `cursor` (assets, pallets, locations, location tags, conflicts with their
     decisions)."""
     caller.require("pull")
+    pending = parse_pending(request.headers.get(PENDING_HEADER))
     with reading(store.engine) as conn:
         page = pull_page(conn, cursor, limit, site)
         page.head = latest_head(conn, store.settings.partition)
+    record_contact(store.engine, caller.device_id, PULL, store.now_ms(), pending)
     return _json(page)
 
 

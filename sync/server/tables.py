@@ -354,3 +354,49 @@ store_settings = Table(
     Column("changed_by", String(120), nullable=False),
     Column("changed_ms", BigInteger, nullable=False),
 )
+
+# The supervisors' reports' aggregates (sync.server.report_aggregates), kept in the push
+# transaction like the disposals above:
+# - `asset_counts`: how many assets are in each status at each site ('' for no site yet);
+# - `idle_assets`: the assets in storage or surplus, with when they arrived where they are.
+asset_counts = Table(
+    "asset_counts",
+    metadata,
+    Column("site", String(64), primary_key=True),
+    Column("status", String(40), primary_key=True),
+    Column("assets", Integer, nullable=False),
+)
+
+idle_assets = Table(
+    "idle_assets",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("site", String(64)),
+    Column("status", String(40), nullable=False),
+    Column("location", String(200)),
+    Column("since_ms", BigInteger, nullable=False),  # when it arrived at `location`
+)
+# The longest idle first, alone or under a site and/or status filter: pages stop at `limit`.
+Index("ix_idle_assets_since", idle_assets.c.since_ms, idle_assets.c.key)
+Index("ix_idle_assets_site_since", idle_assets.c.site, idle_assets.c.since_ms, idle_assets.c.key)
+Index(
+    "ix_idle_assets_status_since", idle_assets.c.status, idle_assets.c.since_ms, idle_assets.c.key
+)
+Index(
+    "ix_idle_assets_site_status_since",
+    idle_assets.c.site,
+    idle_assets.c.status,
+    idle_assets.c.since_ms,
+    idle_assets.c.key,
+)
+
+# Each device's latest contact (push, pull) and the backlog it reported then (PENDING_HEADER).
+device_contacts = Table(
+    "device_contacts",
+    metadata,
+    Column("device_id", String(64), primary_key=True),
+    Column("last_push_ms", BigInteger),
+    Column("last_pull_ms", BigInteger),
+    Column("pending", BigInteger),
+    Column("pending_ms", BigInteger),
+)

@@ -303,7 +303,8 @@ def test_cli_report_reads_the_database(world: World) -> None:
 
 def test_demo_data_has_dispositions_to_report(db_url: str, tmp_path: Path) -> None:
     from assets.tags import make_tag
-    from sync.server.certificates import gather, render_pdf
+    from sync.server.certificate_pdf import render_pdf
+    from sync.server.certificates import gather
     from sync.server.demo import DISPOSALS, seed
     from tests.sync.server.harness import open_store
 
