@@ -5,18 +5,28 @@ reads what the bars show."""
 
 from __future__ import annotations
 
+import math
+
 import flet as ft
 import flet_charts as fch
 
 from app.ui.components import tagged
 from app.ui.reporting import Chart
 
-LABEL_CHARS = 10  # an axis label is cut to this many characters (the table has them whole)
+LABEL_CHARS = 8  # an axis label is cut to this many characters (the table has them whole)
 
 
 def _short(label: str) -> str:
     label = label.rsplit("/", 1)[-1] if "/" in label else label
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+
+
+def nice_top(top: float) -> float:
+    """The axis' top: the next 1, 2, 2.5 or 5 times a power of ten above the highest bar."""
+    if top <= 0:
+        return 1.0
+    scale = 10.0 ** math.floor(math.log10(top))
+    return next(float(step * scale) for step in (1, 2, 2.5, 5, 10, 20) if step * scale >= top * 1.05)
 
 
 def _rods(chart: Chart, i: int, width: float) -> list[fch.BarChartRod]:
@@ -48,14 +58,14 @@ def bar_chart(chart: Chart, *, height: float = 260) -> ft.Control:
         groups=[
             fch.BarChartGroup(x=i, rods=_rods(chart, i, width), spacing=2) for i in range(groups)
         ],
-        max_y=top * 1.1 if top > 0 else 1,
+        max_y=nice_top(top),
         left_axis=fch.ChartAxis(label_size=44),
         bottom_axis=fch.ChartAxis(
             label_size=36,
             labels=[
                 fch.ChartAxisLabel(
                     value=i,
-                    label=ft.Container(ft.Text(_short(label), size=10), padding=4),
+                    label=ft.Container(ft.Text(_short(label), size=9), padding=4),
                 )
                 for i, label in enumerate(chart.labels)
             ],

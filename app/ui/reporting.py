@@ -49,8 +49,11 @@ class Chart:
             return f"{self.unit}: nothing to show"
         parts = []
         for i, label in enumerate(self.labels):
+            if len(self.series) == 1:
+                parts.append(f"{label} {_number(self.series[0].values[i])}")
+                continue
             values = ", ".join(f"{s.name} {_number(s.values[i])}" for s in self.series)
-            parts.append(f"{label}: {values}" if len(self.series) > 1 else f"{label} {values}")
+            parts.append(f"{label}: {values}")
         return f"{self.unit}: " + "; ".join(parts)
 
 

@@ -237,6 +237,7 @@ def DataView(desk: DataDesk) -> ft.Control:
                                 _exports_section(desk),
                             ],
                             spacing=12,
+                            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
                         ),
                         col={"xs": 12, "md": 6},
                     ),

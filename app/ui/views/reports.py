@@ -30,7 +30,10 @@ def choice_button(
         content=ft.Text(text, size=14, weight=ft.FontWeight.W_600),
         on_click=lambda _e: on_choose(value),
         height=48,
-        style=ft.ButtonStyle(shape=ft.RoundedRectangleBorder(radius=24)),
+        style=ft.ButtonStyle(
+            shape=ft.RoundedRectangleBorder(radius=24),
+            padding=ft.Padding.symmetric(horizontal=14),
+        ),
     )
     return tagged(identifier, button, f"{text}{' (shown)' if value == chosen else ''}")
 
@@ -47,9 +50,11 @@ def figure_box(index: int, what: str, value: str) -> ft.Control:
         bgcolor=ft.Colors.SURFACE_CONTAINER,
         border_radius=theme.RADIUS,
         padding=10,
-        col={"xs": 6, "sm": 4, "md": 3},
     )
-    return tagged(f"report-figure-{index}", box, f"{what} {value}")
+    # the responsive row reads `col` off its own child: the wrapper, not the box
+    return ft.Container(
+        tagged(f"report-figure-{index}", box, f"{what} {value}"), col={"xs": 6, "sm": 4, "md": 3}
+    )
 
 
 def table_view(table: Table) -> ft.Control:
@@ -123,7 +128,7 @@ def Filters(desk: ReportsDesk) -> ft.Control:
                 value=site,
                 on_change=lambda e: set_site(e.control.value),
                 on_submit=apply,
-                width=120,
+                expand=2,
             )
         )
     if report.by_window:
@@ -134,7 +139,7 @@ def Filters(desk: ReportsDesk) -> ft.Control:
                 hint_text="2026-05-01",
                 on_change=lambda e: set_since(e.control.value),
                 on_submit=apply,
-                width=140,
+                expand=3,
             ),
             Field(
                 label="Until",
@@ -142,14 +147,16 @@ def Filters(desk: ReportsDesk) -> ft.Control:
                 hint_text="2026-05-31",
                 on_change=lambda e: set_until(e.control.value),
                 on_submit=apply,
-                width=140,
+                expand=3,
             ),
         ]
     if fields:
         fields.append(
             tagged(
                 "report-apply",
-                ft.OutlinedButton(content=ft.Text("Apply"), on_click=apply, height=48),
+                ft.IconButton(
+                    ft.Icons.FILTER_ALT, on_click=apply, tooltip="Apply", width=48, height=48
+                ),
             )
         )
     periods: list[ft.Control] = []
@@ -159,7 +166,7 @@ def Filters(desk: ReportsDesk) -> ft.Control:
             for value, text in PERIODS
         ]
     return ft.Column(
-        [ft.Row(fields, wrap=True, spacing=8), ft.Row(periods, wrap=True, spacing=8)],
+        [ft.Row(fields, spacing=8), ft.Row(periods, wrap=True, spacing=8)],
         spacing=8,
     )
 
