@@ -26,7 +26,9 @@ def nice_top(top: float) -> float:
     if top <= 0:
         return 1.0
     scale = 10.0 ** math.floor(math.log10(top))
-    return next(float(step * scale) for step in (1, 2, 2.5, 5, 10, 20) if step * scale >= top * 1.05)
+    return next(
+        float(step * scale) for step in (1, 2, 2.5, 5, 10, 20) if step * scale >= top * 1.05
+    )
 
 
 def _rods(chart: Chart, i: int, width: float) -> list[fch.BarChartRod]:

@@ -83,7 +83,7 @@ def table_view(table: Table) -> ft.Control:
     return tagged("report-table", grid, f"{len(table.rows)} lines")
 
 
-def shown_view(shown: Shown) -> list[ft.Control]:
+def shown_view(shown: Shown, on_download: Callable[[], Any]) -> list[ft.Control]:
     figures = ft.ResponsiveRow(
         [figure_box(i, what, value) for i, (what, value) in enumerate(shown.figures)],
         spacing=8,
@@ -103,7 +103,23 @@ def shown_view(shown: Shown) -> list[ft.Control]:
         else []
     )
     return [
-        tagged("report-title", ft.Text(shown.title, size=18, weight=ft.FontWeight.BOLD)),
+        ft.Row(
+            [
+                ft.Container(
+                    tagged(
+                        "report-title", ft.Text(shown.title, size=18, weight=ft.FontWeight.BOLD)
+                    ),
+                    expand=True,
+                ),
+                # at the top, where a thumb reaches it before the long table
+                big_button(
+                    "CSV",
+                    lambda _e: on_download(),
+                    icon=ft.Icons.DOWNLOAD,
+                    identifier="report-download",
+                ),
+            ],
+        ),
         figures,
         body,
         *more,
@@ -190,13 +206,5 @@ def ReportsView(desk: ReportsDesk) -> ft.Control:
     if desk.problem:
         parts.append(tagged("report-problem", ft.Text(desk.problem, color=theme.BAD)))
     if desk.shown is not None and desk.shown.key == desk.key:
-        parts.extend(shown_view(desk.shown))
-        parts.append(
-            big_button(
-                "Download CSV",
-                lambda _e: desk.download(),
-                icon=ft.Icons.DOWNLOAD,
-                identifier="report-download",
-            )
-        )
+        parts.extend(shown_view(desk.shown, desk.download))
     return ft.Column(parts, spacing=12, scroll=ft.ScrollMode.AUTO, expand=True)
