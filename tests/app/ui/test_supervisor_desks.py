@@ -26,6 +26,7 @@ from app.ui.desks.reports import ReportsDesk
 from app.ui.files import Files, Picked
 from app.ui.reporting import Chart, Series, Shown
 from app.ui.session import DeviceSession
+from app.ui.toolbox import tools_for
 from assets.tags import make_tag
 from sync.device.database import DeviceDatabase
 from sync.device.engine import SyncEngine
@@ -421,3 +422,22 @@ def test_scans_name_pallets_and_assets() -> None:
     assert scanned_tag(PALLET) == ("pallet", PALLET)
     assert scanned_tag(A[1]) == ("asset", A[1])
     assert scanned_tag("  ACME-0001 ") == ("asset", "ACME-0001")
+
+
+def test_only_supervisors_and_admins_get_the_tools_and_the_store_agrees(
+    store: tuple[StoreHarness, str], tmp_path: Path
+) -> None:
+    for role, shown in (("technician", False), ("crew", False), ("supervisor", True),
+                        ("admin", True)):  # fmt: skip
+        keys = {tool.key for tool in tools_for(role)}
+        assert {"reports", "data"} & keys == ({"reports", "data"} if shown else set()), role
+    harness, url = store
+    session = DeviceSession(tmp_path / "tech.db", url, start=False)
+    try:
+        session.engine.enrol(harness.code(), "technician's phone")
+        session.sign_in("tech", PIN)
+        with pytest.raises(StoreSaid) as refused:
+            session.store_desk().assets_by_status()
+        assert refused.value.status == 403 and "technician" in refused.value.said
+    finally:
+        session.close()
