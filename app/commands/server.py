@@ -1,26 +1,24 @@
 """`tagtrail server`: run the central store, migrate it, verify its log, bootstrap an admin,
-print the disposition report."""
+print the supervisors' reports (app/commands/server_reports.py)."""
 
 from __future__ import annotations
 
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 import click
 from sqlalchemy import func, select
 
 from app.commands.server_data import export_cmd, import_cmd
+from app.commands.server_reports import report_cmd
 from sync.errors import StoreError
-from sync.protocol import DispositionReport
 from sync.server import tables as t
 from sync.server import throttle
 from sync.server.bootstrap import create_admin
 from sync.server.db import reading, writing
 from sync.server.demo import DEMO_PEOPLE, DEMO_PINS, seed
 from sync.server.migrate import current_revision
-from sync.server.reports import disposition_report, parse_window
 from sync.server.serve import serve_forever
 from sync.server.settings import Settings
 from sync.server.store import Store
@@ -219,66 +217,6 @@ def admin_unlock(ctx: click.Context, username: str | None, device_id: str | None
         click.echo(f"{noun} {subject} {state}.")
 
 
-@server.command()
-@click.option("--site", default=None, help="only assets of this site")
-@click.option("--since", default=None, help="from this date (2026-01-01) or ISO time, inclusive")
-@click.option("--until", default=None, help="to this date (inclusive) or ISO time (exclusive)")
-@click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
-@click.pass_context
-def report(
-    ctx: click.Context, site: str | None, since: str | None, until: str | None, as_json: bool
-) -> None:
-    """Disposition report: outcomes, weight, value, sanitization, landfill diversion."""
-
-    store = _open(ctx.obj["db"], ctx.obj["key_file"])
-    try:
-        window = parse_window(since, until)
-        with reading(store.engine) as conn:
-            result = disposition_report(conn, site, window)
-    except StoreError as exc:
-        raise click.ClickException(exc.message) from exc
-    finally:
-        store.close()
-    click.echo(result.model_dump_json(indent=2) if as_json else format_report(result))
-
-
-def format_report(r: DispositionReport) -> str:
-    """The report as aligned text tables."""
-    window = f"{r.since or 'the beginning'} to {r.until or 'now'}"
-    lines = [f"Disposition report: {r.site or 'all sites'}, {window}", ""]
-    lines.append(f"{'Outcome':<12} {'Assets':>7} {'Weighed':>8} {'Weight kg':>12}  Value")
-    for o in r.outcomes:
-        value = ", ".join(f"{m.amount} {m.currency}" for m in o.value) or "-"
-        lines.append(f"{o.outcome:<12} {o.assets:>7} {o.weighed:>8} {o.weight_kg:>12}  {value}")
-    lines.append(f"{'total':<12} {r.assets_disposed:>7} {'':>8} {r.weight_retired_kg:>12}")
-    if r.assets_without_weight:
-        lines.append(f"({r.assets_without_weight} disposed of without a weight)")
-    lines += ["", f"{'Recycled commodity':<20} {'Assets':>7} {'Weight kg':>12}"]
-    for c in r.recycling:
-        lines.append(f"{c.commodity or 'unspecified':<20} {c.assets:>7} {c.weight_kg:>12}")
-    if not r.recycling:
-        lines.append("(none)")
-    s = r.sanitization
-    lines += [
-        "",
-        f"Data-bearing assets: {s.data_bearing_assets}, storage devices: {s.storage_devices}",
-        f"{'Method':<10} {'Verified':>9} {'Unverified':>11}",
-    ]
-    lines += [f"{m.method:<10} {m.verified:>9} {m.unverified:>11}" for m in s.by_method]
-    lines.append(f"Storage devices without a record: {s.devices_without_record}")
-    control = f"Disposed of for reuse without a verified record: {s.reuse_without_verified_record}"
-    if s.reuse_without_verified_record_tags:
-        control += "  (" + ", ".join(s.reuse_without_verified_record_tags) + ")"
-    lines += [control, ""]
-    if r.landfill_diversion is None:
-        lines.append("Landfill diversion: none (no weight recorded)")
-    else:
-        pct = (r.landfill_diversion * 100).quantize(Decimal("0.1"))
-        lines.append(
-            f"Landfill diversion: {pct}% ({r.weight_diverted_kg} kg of {r.weight_retired_kg} kg)"
-        )
-    return "\n".join(lines)
-
-
 server.add_command(import_cmd)
+server.add_command(report_cmd)
 server.add_command(export_cmd)

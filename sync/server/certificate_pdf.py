@@ -33,6 +33,7 @@ from sync.server.reports import GRAM
 
 TITLE = "Certificate of sanitization and disposition"
 RECYCLING_TITLE = "Certificate of recycling"
+CODE = ParagraphStyle("code", fontName="Courier", fontSize=7, leading=9)
 SMALL = ParagraphStyle("small", fontName="Helvetica", fontSize=8, leading=10)
 NOT_NAMED = "not named yet (an admin sets organisation_name in the store's settings)"
 
@@ -120,7 +121,7 @@ def _label(vocabulary: Any, value: str | None) -> str:
     return "-" if value is None else f"{vocabulary.label(value)} ({value})"
 
 
-def _record_rows(state: AssetState, entry: Entry) -> list[list[str]]:
+def _record_rows(state: AssetState, entry: Entry) -> list[list[Any]]:
     """One sanitization record's Appendix G fields, in the order the form lists them."""
     a = entry.op.args
     assert isinstance(a, SanitizeArgs)
@@ -146,7 +147,8 @@ def _record_rows(state: AssetState, entry: Entry) -> list[list[str]]:
         ["Operator (performed by)", f"{a.performed_by}, at {a.performed_at}"],
         ["Validator", a.validated_by or "not named in the record"],
         ["Recorded", f"by {entry.op.actor} at {_when(entry.op)}"],
-        ["Log entry", f"{entry.partition} #{entry.position} {entry.hash}"],
+        ["Log entry", f"{entry.partition} #{entry.position}"],
+        ["Hash (SHA-256)", Paragraph(entry.hash, CODE)],  # one line: never broken up
     ]
 
 
@@ -212,10 +214,9 @@ def _custody_section(story: _Story, facts: CertificateFacts) -> None:
 def _cited_section(story: _Story, facts: CertificateFacts) -> None:
     story.heading("Log entries cited")
     story.text("Check these against the signed chain heads with `tagtrail server verify`.")
-    small = ParagraphStyle("cited", fontName="Courier", fontSize=7, leading=9)
     rows = [["Partition", "Position", "Kind", "Hash (SHA-256)"]]
     rows += [[e.partition, str(e.position), e.op.kind, e.hash] for e in facts.cited]
-    cells = [[Paragraph(escape(c), small) for c in row] for row in rows]
+    cells = [[Paragraph(escape(c), CODE) for c in row] for row in rows]
     grid = Table(cells, colWidths=[22 * mm, 18 * mm, 20 * mm, 120 * mm])
     grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey)]))
     story.flowables.append(grid)

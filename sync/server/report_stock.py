@@ -106,9 +106,7 @@ def storage_age(
     """Assets in storage or surplus, the longest idle first (`limit` a page)."""
     site, statuses = _site(site), _statuses(status)
     idle = t.idle_assets.c
-    query = select(
-        idle.key, idle.status, idle.site, idle.location, idle.since_ms, t.assets.c.state
-    ).join(t.assets, t.assets.c.key == idle.key)
+    query = select(idle.key, idle.status, idle.site, idle.location, idle.since_ms)
     if site:
         query = query.where(idle.site == site)
     if len(statuses) == 1:
@@ -116,7 +114,13 @@ def storage_age(
     if cursor:
         query = query.where(tuple_(idle.since_ms, idle.key) > tuple_(*_after(cursor)))
     rows = list(conn.execute(query.order_by(idle.since_ms, idle.key).limit(limit + 1)))
-    items = [_idle(row, now_ms) for row in rows[:limit]]
+    # The page's details by primary key, apart: joined, a planner may walk `assets` instead.
+    keys = [row.key for row in rows[:limit]]
+    states: dict[str, AssetState] = {}
+    if keys:
+        found = select(t.assets.c.key, t.assets.c.state).where(t.assets.c.key.in_(keys))
+        states = {r.key: AssetState.from_dict(orjson.loads(r.state)) for r in conn.execute(found)}
+    items = [_idle(row, states[row.key], now_ms) for row in rows[:limit]]
     last = rows[limit - 1] if len(rows) > limit else None
     return StorageAgeReport(
         as_of=iso(now_ms) or "",
@@ -127,8 +131,7 @@ def storage_age(
     )
 
 
-def _idle(row: Any, now_ms: int) -> IdleAsset:
-    state = AssetState.from_dict(orjson.loads(row.state))
+def _idle(row: Any, state: AssetState, now_ms: int) -> IdleAsset:
     return IdleAsset(
         tag=row.key.removeprefix("asset:"),
         status=row.status,

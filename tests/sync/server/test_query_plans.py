@@ -37,6 +37,7 @@ GROWING = {
     "location_tags",
     "conflicts",
     "disposals",
+    "idle_assets",
     "heads",
     "rejections",
     "quarantine",
@@ -50,7 +51,7 @@ class Read:
     ordered_scan: bool = False  # pages a whole table in index order (LIMIT stops it)
 
 
-def _reads(conflict_id: str, disposed: str, cursor: int) -> list[Read]:
+def _reads(conflict_id: str, disposed: str, cursor: int, pallet: str) -> list[Read]:
     tag = asset_tag(1234)
     return [
         Read("/v1/assets", ordered_scan=True),
@@ -78,6 +79,22 @@ def _reads(conflict_id: str, disposed: str, cursor: int) -> list[Read]:
         Read("/v1/reports/disposition"),
         Read("/v1/reports/disposition", {"site": "DAL1", "since": "2026-05-28T23:00:00Z"}),
         Read(f"/v1/assets/{disposed}/certificate.pdf"),
+        Read("/v1/reports/disposition.csv", {"site": "DAL1"}),
+        Read("/v1/reports/assets-by-status"),
+        Read("/v1/reports/assets-by-status.csv", {"site": "DAL1"}),
+        Read("/v1/reports/assets-by-location", ordered_scan=True),
+        Read("/v1/reports/assets-by-location", {"site": "AUS2", "cursor": shelf(50)}),
+        Read("/v1/reports/storage-age", ordered_scan=True),
+        Read("/v1/reports/storage-age", {"cursor": f"1780000000000:asset:{tag}"}, True),
+        Read("/v1/reports/storage-age", {"site": "DAL1"}),
+        Read("/v1/reports/storage-age", {"status": "surplus"}),
+        Read("/v1/reports/storage-age", {"site": "AUS2", "status": "storage"}),
+        Read("/v1/reports/recovery", {"period": "week"}),
+        Read("/v1/reports/diversion", {"period": "day", "site": "DAL1", "since": "2026-05-29"}),
+        Read("/v1/reports/devices"),
+        Read("/v1/reports/devices.csv"),
+        Read("/v1/reports/recycling-certificate.pdf", {"since": "2026-05-28T23:00:00Z"}),
+        Read(f"/v1/pallets/{pallet}/certificate.pdf"),
         Read("/v1/health"),
         Read("/v1/sync/pull", {"cursor": str(cursor), "limit": 100}),
     ]
@@ -159,13 +176,25 @@ def test_every_read_is_served_through_indexes(grown: World) -> None:
         conflict_id = conn.execute(select(t.conflicts.c.id).limit(1)).scalar()
         disposed = conn.execute(select(t.disposals.c.key).limit(1)).scalar()
         cursor = conn.execute(select(t.partitions.c.change_position)).scalar()
-    assert conflict_id and disposed and cursor
+        carrier = conn.execute(
+            select(t.oplog.c.fold_b)
+            .join(t.disposals, t.disposals.c.key == t.oplog.c.fold_a)
+            .where(t.oplog.c.kind == "load")
+            .limit(1)
+        ).scalar()
+    assert conflict_id and disposed and cursor and carrier
     recorder = Recorder()
     event.listen(world.store.engine, "before_cursor_execute", recorder)
     postgres = world.store.engine.dialect.name == "postgresql"
     failures = []
     try:
-        for read in _reads(conflict_id, disposed.removeprefix("asset:"), cursor - 50):
+        reads = _reads(
+            conflict_id,
+            disposed.removeprefix("asset:"),
+            cursor - 50,
+            carrier.removeprefix("pallet:"),
+        )
+        for read in reads:
             recorder.statements, recorder.on = [], True
             r = sup.get(read.path, **read.params)
             recorder.on = False
@@ -221,10 +250,25 @@ def test_an_upgrade_from_0002_fills_in_the_new_columns_and_aggregates(grown: Wor
                     (r.site, r.day): (r.assets, Totals.from_json(r.totals))
                     for r in conn.execute(select(t.disposal_days))
                 },
+                "asset_counts": sorted(map(tuple, conn.execute(select(t.asset_counts)).all())),
+                # since_ms aside: a rebuild takes the latest observation as the arrival
+                "idle": sorted(
+                    map(
+                        tuple,
+                        conn.execute(
+                            select(
+                                t.idle_assets.c.key,
+                                t.idle_assets.c.site,
+                                t.idle_assets.c.status,
+                                t.idle_assets.c.location,
+                            )
+                        ).all(),
+                    )
+                ),
             }
 
     before = snapshot()
-    assert before["disposals"] and any(before["counts"].values())
+    assert before["disposals"] and any(before["counts"].values()) and before["asset_counts"]
     with engine.connect() as conn, conn.begin():
         command.downgrade(_config(conn), "0002")
     with engine.connect() as conn, conn.begin():
