@@ -69,6 +69,8 @@ class DataDesk:
         self.since = ""
         self.until = ""
         self.site = ""
+        self.scans = 0  # scans taken: the certificate form shows the newest scanned tags
+        self.working: str | None = None  # a download under way, in words (its busy bar)
 
     def failed(self, exc: BaseException) -> None:
         log.warning("data: %r", exc)
@@ -84,6 +86,7 @@ class DataDesk:
         kind, tag = scanned_tag(text)
         if not tag:
             return
+        self.scans += 1
         if kind == "pallet":
             self.pallet_tag = tag
             self._kit.tell(f"Pallet {tag}: its certificate is ready to download.", True)
@@ -191,7 +194,11 @@ class DataDesk:
         if files is None:
             raise RuntimeError("files are not ready yet")
         desk = self._kit.session.store_desk()
-        got = await asyncio.to_thread(fetch, desk)
+        self.working = f"{label}: asking the central store"
+        try:
+            got = await asyncio.to_thread(fetch, desk)
+        finally:
+            self.working = None
         await files.save(got.name, got.data)
         self._kit.tell(f"{label}: {got.name} downloaded.", True)
 

@@ -112,6 +112,10 @@ class ReportsDesk:
             raise RuntimeError("files are not ready yet")
         report, query = self.report, self.query()
         desk = self._kit.session.store_desk()
-        got = await asyncio.to_thread(desk.report_csv, report.key, query.params(report))
+        self.loading = True
+        try:
+            got = await asyncio.to_thread(desk.report_csv, report.key, query.params(report))
+        finally:
+            self.loading = False
         await files.save(got.name, got.data)
         self._kit.tell(f"{got.name} downloaded.", True)

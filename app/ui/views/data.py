@@ -223,10 +223,18 @@ def CertificateForm(desk: DataDesk) -> ft.Control:
 
 @ft.component
 def DataView(desk: DataDesk) -> ft.Control:
-    key = f"certs|{desk.asset_tag}|{desk.pallet_tag}|{len(desk.batch)}"
+    # a new form (showing the scanned tags) after each scan, but not when typing is kept:
+    # a form made anew under a finger would lose the tap that made it keep the text
+    key = f"certs|{desk.scans}"
     return ft.Column(
         [
             ft.Text("Data", size=20, weight=ft.FontWeight.BOLD),
+            tagged(  # always there (shown or not): nothing below it moves under a finger
+                "data-working",
+                ft.Column(
+                    [ft.ProgressBar(), ft.Text(desk.working or "")], visible=bool(desk.working)
+                ),
+            ),
             ft.ResponsiveRow(
                 [
                     ft.Container(_import_section(desk), col={"xs": 12, "md": 6}),

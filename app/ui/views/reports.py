@@ -201,10 +201,15 @@ def ReportsView(desk: ReportsDesk) -> ft.Control:
         chooser,
         Filters(desk, key=f"filters-{desk.key}"),  # type: ignore[call-arg]
     ]
-    if desk.loading:
-        parts.append(tagged("report-loading", ft.ProgressBar(), "Reading the report"))
-    if desk.problem:
-        parts.append(tagged("report-problem", ft.Text(desk.problem, color=theme.BAD)))
+    # the same slots whatever the state, so a control under a finger is never swapped for
+    # another by a repaint that only shows or hides the busy bar
+    parts += [
+        tagged("report-loading", ft.ProgressBar(visible=desk.loading), "Reading the report"),
+        tagged(
+            "report-problem",
+            ft.Text(desk.problem or "", color=theme.BAD, visible=bool(desk.problem)),
+        ),
+    ]
     if desk.shown is not None and desk.shown.key == desk.key:
         parts.extend(shown_view(desk.shown, desk.download))
     return ft.Column(parts, spacing=12, scroll=ft.ScrollMode.AUTO, expand=True)
