@@ -20,7 +20,8 @@ from sync.device.people import Person
 from sync.device.progress import SyncProgress
 from sync.device.service import DeviceService, Recorded
 from sync.device.state import load_state
-from sync.errors import DeviceError
+from sync.device.store_desk import StoreDesk
+from sync.errors import DeviceError, NotEnrolled, NotSignedIn
 from sync.protocol import AuditView
 
 PLACES_SUFFIX = ".places.json"
@@ -106,6 +107,18 @@ class DeviceSession:
             return fetch_audits(self.server_url, token, person.token if person else None, tag)
         except DeviceError:
             return None
+
+    def store_desk(self) -> StoreDesk:
+        """The signed-in supervisor's reports, imports, exports and certificates at the store
+        (each call blocks: run it in a worker thread)."""
+        with self.db.read() as conn:
+            token = load_state(conn).token
+        person = self.service.current_person()
+        if not token:
+            raise NotEnrolled("this device is not enrolled with a central store")
+        if person is None:
+            raise NotSignedIn("sign in first")
+        return StoreDesk(self.server_url, token, person.token)
 
     # ---- tamper evidence -------------------------------------------------------------------
 

@@ -15,8 +15,12 @@ from typing import Any, Protocol, TypeVar
 
 import flet as ft
 
+from app.ui.desks.data import DataDesk
+from app.ui.desks.reports import ReportsDesk
 from app.ui.files import Files
 from app.ui.session import DeviceSession
+from app.ui.views.data import DataView
+from app.ui.views.reports import ReportsView
 from assets.roles import may, may_use
 from sync.device.people import Person
 from sync.device.service import DeviceService
@@ -75,6 +79,24 @@ TOOLS: tuple[Tool, ...] = (
         "Decide what two devices disagree on",
         ft.Icons.GAVEL,
         uses("decide"),
+    ),
+    Tool(
+        "reports",
+        "Reports",
+        "Assets, storage age, value, diversion, devices: charts and CSV",
+        ft.Icons.BAR_CHART,
+        uses("report"),
+        make=ReportsDesk,
+        draw=ReportsView,
+    ),
+    Tool(
+        "data",
+        "Data",
+        "Import a CSV, export CSVs, download certificates",
+        ft.Icons.IMPORT_EXPORT,
+        uses("report"),
+        make=DataDesk,
+        draw=DataView,
     ),
 )
 BY_KEY = {tool.key: tool for tool in TOOLS}

@@ -1,0 +1,142 @@
+"""The supervisor area in Chromium against the demo store, at 390x844 and at 1280x800: the
+Reports tool's figures, chart and table (side by side on a desktop), a CSV download and its
+content; a broken CSV upload (the check lists the bad row, nothing is imported), a good one
+imported; a certificate PDF downloaded and its text read."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pytest
+
+from assets.tags import make_tag
+from tests.app.browser.conftest import VIEWPORT, Stack
+from tests.app.browser.flutter import by_id, press, tab, type_into, wait_id, wait_label
+from tests.app.browser.steps import signed_in
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 800}
+DISPOSED = make_tag("asset", 42)  # the demo resells it after a verified purge
+HEADER = "tag,serial,make,model,category,data_bearing,storage_serials,parent,location,status"
+GOOD = f"{HEADER}\r\nWEB-0001,SN-W1,Dell,Latitude 7420,laptop,false,,,DAL1/B7/R1,storage\r\n"
+BROKEN = (
+    f"{HEADER}\r\nWEB-0101,SN-W2,Dell,Latitude 7420,laptop,false,,,DAL1/B7/R1,in_stock\r\n"
+    "WEB-0102,SN-W3,HP,EliteBook,laptop,false,,,DAL1/B7/R1,Exploded\r\n"
+)
+
+
+def _store(stack: Stack, sql: str, *args: object) -> list[tuple[Any, ...]]:
+    db = stack.home / "store" / "store.db"
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return list(conn.execute(sql, args).fetchall())
+
+
+def _box(page: Any, identifier: str) -> dict[str, float]:
+    box = by_id(page, identifier).first.bounding_box()
+    assert box is not None, f"{identifier} is not on screen"
+    return dict(box)
+
+
+@pytest.fixture
+def supervisor(page: Any) -> Iterator[Any]:
+    signed_in(page, "sam", "2222")
+    yield page
+    page.set_viewport_size(VIEWPORT)
+
+
+def _download(page: Any, identifier: str, into: Path) -> tuple[str, bytes]:
+    with page.expect_download(timeout=30_000) as info:
+        press(page, identifier)
+    got = info.value
+    target = into / got.suggested_filename
+    got.save_as(target)
+    return got.suggested_filename, target.read_bytes()
+
+
+def _check_reports(page: Any, stack: Stack, tmp_path: Path) -> None:
+    total = _store(stack, "select count(*) from assets")[0][0]
+    tab(page, "Reports")
+    wait_label(page, "report-title", "Assets by status", 30)
+    wait_label(page, "report-figure-0", rf"Assets {total:,}")
+    chart = wait_label(page, "report-chart", r"Assets by status: In stock \d+")
+    in_stock = _store(stack, "select count(*) from assets where status = 'in_stock'")[0][0]
+    assert f"In stock {in_stock:,}" in chart
+    name, data = _download(page, "report-download", tmp_path)
+    assert name == "tagtrail-assets-by-status.csv"
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["site", "status", "status_label", "assets"]
+    assert sum(int(r[3]) for r in rows[1:]) == total
+    assert sum(int(r[3]) for r in rows[1:] if r[1] == "in_stock") == in_stock
+
+
+def test_reports_at_a_phone_s_width(supervisor: Any, stack: Stack, tmp_path: Path) -> None:
+    page = supervisor
+    _check_reports(page, stack, tmp_path)
+    chart, table = _box(page, "report-chart"), _box(page, "report-table")
+    assert table["y"] >= chart["y"] + chart["height"] - 1  # one column: the table under it
+    assert _box(page, "report-diversion")["height"] >= 48
+    press(page, "report-diversion")
+    wait_label(page, "report-title", "Landfill diversion")
+    wait_label(page, "report-figure-0", r"Landfill diversion \d+\.\d %")
+    wait_label(page, "report-chart", r"Weight by period: \d{4}-\d\d-01: Retired kg")
+
+
+def test_reports_at_a_desktop_width(supervisor: Any, stack: Stack, tmp_path: Path) -> None:
+    page = supervisor
+    page.set_viewport_size(DESKTOP)
+    _check_reports(page, stack, tmp_path)
+    chart, table = _box(page, "report-chart"), _box(page, "report-table")
+    assert table["x"] >= chart["x"] + chart["width"] - 1  # side by side
+    assert abs(table["y"] - chart["y"]) < 80
+
+
+def _upload(page: Any, path: Path) -> None:
+    with page.expect_file_chooser(timeout=30_000) as chooser:
+        press(page, "import-choose")
+    chooser.value.set_files(str(path))
+
+
+def test_import_a_broken_then_a_good_file(supervisor: Any, stack: Stack, tmp_path: Path) -> None:
+    page = supervisor
+    before = _store(stack, "select count(*) from oplog")[0][0]
+    tab(page, "Data")
+    broken = tmp_path / "broken.csv"
+    broken.write_text(BROKEN, newline="")
+    _upload(page, broken)
+    wait_label(page, "import-problem-0", r"Row 3 · status: .*Exploded", 30)
+    wait_label(page, "import-said", "nothing was imported")
+    assert not by_id(page, "import-go").count()  # nothing to import from a broken file
+    assert _store(stack, "select count(*) from oplog")[0][0] == before
+
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD, newline="")
+    _upload(page, good)
+    wait_label(page, "import-plan", "1 rows: 1 to add, 0 to update", 30)
+    assert _store(stack, "select count(*) from oplog")[0][0] == before  # checked, not written
+    press(page, "import-go")
+    wait_label(page, "import-done", "Imported good.csv: 1 rows: 1 added", 60)
+    assert _store(stack, "select status, location from assets where key = 'asset:WEB-0001'") == [
+        ("storage", "DAL1/B7/R1")
+    ]
+
+
+def test_a_certificate_pdf_for_a_typed_tag(supervisor: Any, tmp_path: Path) -> None:
+    page = supervisor
+    tab(page, "Data")
+    wait_id(page, "cert-asset")
+    type_into(page, "Asset tag", DISPOSED)
+    name, data = _download(page, "cert-asset", tmp_path)
+    assert name.endswith(".pdf") and DISPOSED in name
+    pdf = pdfium.PdfDocument(data)
+    try:
+        text = "\n".join(p.get_textpage().get_text_range() for p in pdf)
+    finally:
+        pdf.close()
+    assert DISPOSED in text and "resale" in text.lower()
