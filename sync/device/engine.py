@@ -427,15 +427,15 @@ class SyncEngine:
                 return pulled
 
     async def _pull_settings(self, client: SyncClient) -> None:
-        """The store's settings, kept for offline use; a store that will not say (an older
-        version, a refusal) leaves the ones held before."""
+        """The store's settings, kept for offline use. They are extra to the sync: a store
+        that will not say (an older version, a refusal, a dropped answer) leaves the ones held
+        before, and the next cycle asks again."""
         _state, token, person = self._tokens()
         try:
             found = await client.settings(token, person)
-        except ServerRefused:
+        except (ServerRefused, ServerUnreachable):
             return
-        with self.db.write() as conn:
-            store_settings.keep(conn, found, self.now_ms())
+        store_settings.pulled(self.db, found, self.now_ms())
 
     def _observe(self, conn: Connection, stamps: list[str]) -> None:
         latest = None

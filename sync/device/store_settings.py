@@ -86,12 +86,21 @@ def cached(conn: Connection) -> StoreSettings:
     )
 
 
+def _held(conn: Connection) -> dict[str, str]:
+    return {row.name: row.value for row in conn.execute(select(store_settings))}
+
+
 def keep(conn: Connection, found: StoreSettingsView, now_ms: int) -> StoreSettings:
-    """Store what the store said (inside the caller's transaction); return the result."""
+    """Store what the store said (inside the caller's transaction): the values that changed,
+    each with when it was pulled. Return the settings now held."""
+    held = _held(conn)
     rows = [
         {"name": name, "value": text, "pulled_ms": now_ms}
         for name, text in found.model_dump().items()
-        if name in _READ and isinstance(text, str) and _READ[name](text) is not None
+        if name in _READ
+        and isinstance(text, str)
+        and held.get(name) != text
+        and _READ[name](text) is not None
     ]
     if rows:
         stmt = insert(store_settings)
@@ -108,3 +117,13 @@ def keep(conn: Connection, found: StoreSettingsView, now_ms: int) -> StoreSettin
 def read(db: DeviceDatabase) -> StoreSettings:
     with db.read() as conn:
         return cached(conn)
+
+
+def pulled(db: DeviceDatabase, found: StoreSettingsView, now_ms: int) -> StoreSettings:
+    """Keep what a sync fetched; a write transaction only when something changed."""
+    with db.read() as conn:
+        same = _held(conn) == {k: v for k, v in found.model_dump().items() if k in _READ}
+        if same:
+            return cached(conn)
+    with db.write() as conn:
+        return keep(conn, found, now_ms)

@@ -23,13 +23,15 @@ from sync.device.schema import printed_tags
 from sync.errors import InvalidInput
 
 MAX_NEW_TAGS = 3000  # a hundred sheets: more is a typo
-# Where keys of each kind live: (table, key column); the target indexes serve the outbox.
+# Where keys of each kind live: (table, key column), each column the head of an index.
 _PLACES = (
     ("assets", "key"),
     ("pallets", "key"),
     ("location_tags", "key"),
     ("outbox", "target"),
     ("settled", "target"),
+    ("outbox", "also"),  # a load's pallet, before any pull brought the pallet back
+    ("settled", "also"),
 )
 _TOP = "SELECT {column} FROM {table} WHERE {column} >= ? AND {column} < ? ORDER BY {column} DESC LIMIT 5"
 
