@@ -49,7 +49,12 @@ def typed_weight(text: str, unit: str) -> tuple[Weight | None, str | None]:
     try:
         return parse_weight({"value": cleaned, "unit": unit}), None
     except AssetsError as exc:
-        return None, words.capitalised(f"Gross weight: {str(exc)[:120]}")
+        return None, words.capitalised(f"Gross weight: {printable(str(exc))[:120]}")
+
+
+def printable(text: str) -> str:
+    """Typed text as it may be shown back: a control or unpaired character becomes "?"."""
+    return "".join(c if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF else "?" for c in text)
 
 
 def _pct(value: Decimal) -> str:
