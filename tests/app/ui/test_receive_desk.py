@@ -163,23 +163,27 @@ def test_a_weight_typed_in_an_unknown_unit_is_refused() -> None:
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(seal=TYPED, gross=TYPED, facility=TYPED, unit=st.sampled_from(["kg", "lb", "x"]), scan=TYPED)
+@given(
+    typed=st.fixed_dictionaries(
+        {
+            "seal": TYPED,
+            "gross": TYPED,
+            "facility": TYPED,
+            "unit": st.sampled_from(["kg", "lb", "x"]),
+            "scan": TYPED,
+        }
+    )
+)
 def test_whatever_is_typed_the_tool_answers_with_a_sentence(
-    c: Controller,
-    session: DeviceSession,
-    seal: str,
-    gross: str,
-    facility: str,
-    unit: str,
-    scan: str,
+    c: Controller, session: DeviceSession, typed: dict[str, str]
 ) -> None:
     d = desk(c)
     c.wedge_scan(PALLET)
-    c.wedge_scan(scan)
-    d.set_seal(seal)
-    d.set_unit(unit)
-    d.set_gross(gross)
-    d.set_facility(facility)
+    c.wedge_scan(typed["scan"])
+    d.set_seal(typed["seal"])
+    d.set_unit(typed["unit"])
+    d.set_gross(typed["gross"])
+    d.set_facility(typed["facility"])
     before, ready = len(receipts(session)), d.missing_input() is None
     c.said = None
     d.receive()
