@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.ui import controller as ctl
 from app.ui.controller import Controller
 from app.ui.desks.labels import NEW, LabelsDesk, new_count
 from app.ui.session import DeviceSession
+from app.ui.wedge import keys_for
 from assets.tags import make_tag
 from scanner.labels import STOCKS
 from sync.device import store_settings
@@ -142,3 +145,23 @@ def test_whatever_is_typed_the_tool_answers_with_a_sentence(
     c.said = None
     c.wedge_scan(scan)
     assert c.said is None or not RAW.search(c.said.text)
+
+
+@dataclass
+class Key:
+    key: str
+    shift: bool = False
+    ctrl: bool = False
+    alt: bool = False
+    meta: bool = False
+
+
+def test_a_wedge_scans_enter_on_the_focused_more_tab_stays_in_the_tool(c: Controller) -> None:
+    for key, shift in keys_for(A1):
+        c.on_key(Key(key, shift))  # type: ignore[arg-type]
+    c.on_key(Key("Enter"))  # type: ignore[arg-type]
+    c.show(ctl.MORE)  # what the Enter does to the More tab a tap left focused
+    assert c.tab == "labels" and [p.tag for p in desk(c).picks] == [A1]
+    c._scan_ended -= ctl.WEDGE_ENTER_S  # a moment later, a person's tap on More
+    c.show(ctl.MORE)
+    assert c.tab == ctl.MORE
