@@ -81,11 +81,14 @@ def _new(desk: LabelsDesk) -> list[ft.Control]:
             on_change=lambda e: desk.set_kind((e.control.selected or [kinds[0]])[0]),
             style=TALL,
         ),
-        Field(
-            label="How many new tags",
-            value=desk.count,
-            keyboard_type=ft.KeyboardType.NUMBER,
-            on_change=lambda e: desk.set_count(e.control.value or ""),
+        tagged(  # its own semantics node: else the section's title merges into its label
+            "labels-how-many",
+            Field(
+                label="How many new tags",
+                value=desk.count,
+                keyboard_type=ft.KeyboardType.NUMBER,
+                on_change=lambda e: desk.set_count(e.control.value or ""),
+            ),
         ),
         tagged("labels-preview", ft.Text(preview, size=15, weight=ft.FontWeight.W_600)),
     ]
@@ -95,7 +98,7 @@ def _stocks(desk: LabelsDesk) -> ft.Control:
     radios = [
         tagged(
             f"stock-{name}",
-            ft.Radio(value=name, label=f"{name}: {text}"),
+            ft.Container(ft.Radio(value=name, label=f"{name}: {text}"), height=48),  # thumb-sized
             label=name,
         )
         for name, text in label_sheet.stock_choices()

@@ -26,7 +26,11 @@ def _box(locator: Any) -> dict[str, float] | None:
 
 
 def into_view(page: Any, locator: Any, attempts: int = 16) -> Any:
-    """Scroll the screen under the pointer until `locator` is drawn in full on screen."""
+    """Scroll the screen under the pointer until `locator` is drawn in full on screen (a
+    repaint may take a moment to put it in the semantics tree: it is waited for first)."""
+    deadline = time.monotonic() + 5.0
+    while _box(locator) is None and time.monotonic() < deadline:
+        time.sleep(0.2)
     for attempt in range(attempts):
         box = _box(locator)
         if box and box["y"] >= VIEW_TOP and box["y"] + box["height"] <= VIEW_BOTTOM:

@@ -40,7 +40,8 @@ EXTRA = make_tag("asset", 294)
 def sync_now(page: Any) -> None:
     tab(page, "Sync")
     page.wait_for_selector("[flt-semantics-identifier='busy']", state="detached", timeout=120_000)
-    wait_id(page, "sync-now").click()
+    wait_id(page, "sync-now")
+    press(page, "sync-now")  # where it is drawn: a repaint may leave a stale copy for a while
     wait_label(page, "sync-indicator", "Synced · all sent", 60)
 
 
