@@ -233,4 +233,7 @@ class ReceiveDesk:
         self._kit.tell(said, not (check and check.differences))
         self._kit.beep(sounds.ATTENTION if check and check.differences else sounds.OK)
         self.pallet = self._read(self.pallet.tag)
+        # A second press must not record the receipt twice: what was read is cleared (the
+        # facility stays, for the next pallet at the same dock).
+        self.scanned, self.seal, self.gross = (), "", ""
         self._recheck()

@@ -95,6 +95,9 @@ def test_a_receipt_with_a_wrong_seal_a_heavy_pallet_and_a_missing_and_an_extra_a
     assert "1 missing; 1 extra" in c.said.text and not RAW.search(c.said.text)
     assert session.service.pallet(PALLET).state.state == "received"
     assert d.pallet is not None and d.pallet.state.custodian == "facility:Recycler East"
+    assert d.missing_input() == "Type the seal number on the pallet."  # not twice by a tap
+    d.receive()
+    assert len(receipts(session)) == 1
 
 
 def test_the_tolerance_is_the_stores_as_cached_and_weights_keep_their_unit(
