@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -42,6 +43,10 @@ SCAN, ASSET_TAB, PALLET_TAB, SYNC, CONFLICTS = "scan", "asset", "pallet", "sync"
 AUDIT_TAB = "audit"
 MORE = "more"
 POLL_S = 0.5
+# A wedge scan's Enter also activates the control with keyboard focus: on a tool's screen that
+# is the More tab tapped to reach it, which would leave the tool. A More "tap" this soon after
+# a scan ended is that Enter (it arrives right after the scan's keys), not a person's tap.
+WEDGE_ENTER_S = 0.5
 Runner = Callable[..., Any]  # page.run_task
 
 
@@ -67,6 +72,7 @@ class Controller:
         self._flow = session.flow
         self._run = run_task
         self._wedge = WedgeBuffer(suffix)
+        self._scan_ended = 0.0  # time.monotonic() when the last wedge scan's suffix came
         self._typing: set[str] = set()  # text fields a person is typing in now
         self._player: Any = None
         self._files: Files | None = None
@@ -223,6 +229,12 @@ class Controller:
         if tab == self.tab:
             # the tab already open: also what a wedge scan's Enter does to a focused tab
             return
+        if (
+            tab == MORE
+            and self.tab in BY_KEY
+            and time.monotonic() - self._scan_ended < WEDGE_ENTER_S
+        ):
+            return  # the scan's Enter on the focused More tab: stay in the tool
         self.question = None
         self._typing.clear()  # the fields of the screen left behind are gone
         self.tab = tab
@@ -265,6 +277,7 @@ class Controller:
             return
         text = self._wedge.feed(e.key, shift=e.shift, ctrl=e.ctrl, alt=e.alt, meta=e.meta)
         if text is not None:
+            self._scan_ended = time.monotonic()
             log.info("wedge scan %r on %s", text, self.tab)
             self.wedge_scan(text)
 

@@ -232,3 +232,61 @@ def state_label(value: str | None) -> str:
         return "—"
     text = value.replace("_", " ")
     return text[:1].upper() + text[1:]
+
+
+# Conflicts whose two sides are "what was sealed" and "what arrived": titled so, not A and B.
+SIDE_TITLES: dict[str, tuple[str, str]] = {
+    "seal_mismatch": ("Sealed", "Received"),
+    "weight_mismatch": ("Sealed", "Received"),
+}
+# Conflicts whose side values are weights in kg (the fold compares in kg).
+KG_SIDES = frozenset({"weight_mismatch"})
+
+
+def side_titles(conflict_type: object) -> tuple[str, str]:
+    return SIDE_TITLES.get(str(conflict_type), ("A", "B"))
+
+
+def side_value(conflict_type: object, value: object) -> str:
+    """A side's value in people's words: a weight in kg and lb, a tag without its prefix."""
+    if value is None or value == "":
+        return "—"
+    if str(conflict_type) in KG_SIDES:
+        try:
+            return f"{kg_text(str(value))} · {kg_text(str(value), 'lb')}"
+        except ArithmeticError:  # decimal.InvalidOperation: not a figure after all
+            return plain(value)
+    return plain(value)
+
+
+def conflict_facts(conflict: Mapping[str, object]) -> str:
+    """The detail line under a conflict's title ("" when it has none)."""
+    detail = conflict.get("detail")
+    facts = dict(detail) if isinstance(detail, Mapping) else {}
+    if conflict.get("type") == "weight_mismatch":
+        return _weight_facts(conflict.get("sides"), facts)
+    return plain(", ".join(f"{k}: {v}" for k, v in facts.items()))
+
+
+def _figure(side: object) -> Decimal | None:
+    value = side.get("value") if isinstance(side, Mapping) else None
+    try:
+        figure = Decimal(str(value))
+    except ArithmeticError:  # decimal.InvalidOperation: not a figure
+        return None
+    return figure if figure.is_finite() else None
+
+
+def _weight_facts(sides: object, facts: Mapping[str, object]) -> str:
+    allowed = f"allowed {facts.get('tolerance_pct', '?')} %"
+    pair = [_figure(s) for s in sides[:2]] if isinstance(sides, list) else []
+    if len(pair) != 2 or pair[0] is None or pair[1] is None:
+        return f"Weight difference {allowed}"
+    sealed, received = pair[0], pair[1]
+    diff = received - sealed
+    sign = "+" if diff > 0 else ""
+    try:
+        pct = f" ({sign}{(diff * 100 / sealed).quantize(Decimal('0.1'))} %)" if sealed else ""
+        return f"Received {sign}{kg_text(str(diff))}{pct} against the seal; {allowed}"
+    except ArithmeticError:  # figures too large to quantize: the store checks weights first
+        return f"Weight difference {allowed}"

@@ -16,10 +16,14 @@ from typing import Any, Protocol, TypeVar
 import flet as ft
 
 from app.ui.desks.data import DataDesk
+from app.ui.desks.labels import LabelsDesk, may_print
+from app.ui.desks.receive import ReceiveDesk
 from app.ui.desks.reports import ReportsDesk
 from app.ui.files import Files
 from app.ui.session import DeviceSession
 from app.ui.views.data import DataView
+from app.ui.views.labels import LabelsView
+from app.ui.views.receive import ReceiveView
 from app.ui.views.reports import ReportsView
 from assets.roles import may, may_use
 from sync.device.people import Person
@@ -79,6 +83,24 @@ TOOLS: tuple[Tool, ...] = (
         "Decide what two devices disagree on",
         ft.Icons.GAVEL,
         uses("decide"),
+    ),
+    Tool(
+        "receive",
+        "Receive",
+        "Check a pallet in at the facility against its seal",
+        ft.Icons.MOVE_TO_INBOX,
+        records("receive"),
+        make=ReceiveDesk,
+        draw=ReceiveView,
+    ),
+    Tool(
+        "labels",
+        "Labels",
+        "Print tags: scanned ones, or a run of new ones (PDF)",
+        ft.Icons.QR_CODE_2,
+        may_print,
+        make=LabelsDesk,
+        draw=LabelsView,
     ),
     Tool(
         "reports",

@@ -36,6 +36,7 @@ from sync.protocol import (
     PushResponse,
     SignInRequest,
     SignInResponse,
+    StoreSettingsView,
 )
 
 # Paths of the sync API (under /v1).
@@ -44,6 +45,7 @@ PUSH = f"{API_PREFIX}/sync/push"
 PULL = f"{API_PREFIX}/sync/pull"
 ENROL = f"{API_PREFIX}/devices/enrol"
 SIGN_IN = f"{API_PREFIX}/auth/signin"
+SETTINGS = f"{API_PREFIX}/settings"
 
 # Error codes meaning "your cursor is older than what the store keeps".
 RESNAPSHOT_CODES = frozenset({"cursor_expired", "resnapshot", "snapshot_required"})
@@ -213,4 +215,10 @@ class SyncClient:
             headers=self._headers(device_token, person_token)
             | ({} if pending is None else {PENDING_HEADER: str(pending)}),
             params=params,
+        )
+
+    async def settings(self, device_token: str, person_token: str | None) -> StoreSettingsView:
+        """The settings every device follows (receipt weight tolerance, label base URL)."""
+        return await self._call(
+            "GET", SETTINGS, StoreSettingsView, headers=self._headers(device_token, person_token)
         )

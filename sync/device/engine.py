@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 
 from assets.errors import AssetsError
 from assets.hlc import parse_stamp
-from sync.device import cache, clock, heads, outbox, people
+from sync.device import cache, clock, heads, outbox, people, store_settings
 from sync.device.client import SyncClient
 from sync.device.database import DeviceDatabase
 from sync.device.lock import EngineLock
@@ -331,6 +331,7 @@ class SyncEngine:
         self._refresh_counts(state=SYNCING, retry_in_s=None)
         await self._push_all(client)
         await self._pull_all(client)
+        await self._pull_settings(client)
         self._refresh_counts(
             state=IDLE,
             last_success_ms=self.now_ms(),
@@ -432,6 +433,17 @@ class SyncEngine:
             self._report(**changes)
             if not page.has_more:
                 return pulled
+
+    async def _pull_settings(self, client: SyncClient) -> None:
+        """The store's settings, kept for offline use. They are extra to the sync: a store
+        that will not say (an older version, a refusal, a dropped answer) leaves the ones held
+        before, and the next cycle asks again."""
+        _state, token, person = self._tokens()
+        try:
+            found = await client.settings(token, person)
+        except (ServerRefused, ServerUnreachable):
+            return
+        store_settings.pulled(self.db, found, self.now_ms())
 
     def _observe(self, conn: Connection, stamps: list[str]) -> None:
         latest = None

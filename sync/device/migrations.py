@@ -182,6 +182,25 @@ MIGRATIONS += (
     ),
 )
 
+# Version 5: the store's settings as last pulled (known offline), and the highest tag
+# number of each kind this device printed labels for (the next new tags start above it).
+MIGRATIONS += (
+    Migration(
+        5,
+        "the store's settings cached; the tag numbers printed here",
+        (
+            """CREATE TABLE store_settings (
+                name TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                pulled_ms INTEGER NOT NULL)""",
+            """CREATE TABLE printed_tags (
+                kind TEXT PRIMARY KEY,
+                last_number INTEGER NOT NULL,
+                printed_ms INTEGER NOT NULL)""",
+        ),
+    ),
+)
+
 LATEST = MIGRATIONS[-1].version
 
 

@@ -144,3 +144,21 @@ people = Table(
     Column("first_ms", Integer, nullable=False),
     Column("last_ms", Integer, nullable=False),
 )
+
+# The store's settings every device follows, as last pulled (GET /v1/settings).
+store_settings = Table(
+    "store_settings",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("pulled_ms", Integer, nullable=False),
+)
+
+# Per tag kind, the highest number this device printed new labels for.
+printed_tags = Table(
+    "printed_tags",
+    metadata,
+    Column("kind", Text, primary_key=True),
+    Column("last_number", Integer, nullable=False),
+    Column("printed_ms", Integer, nullable=False),
+)

@@ -1,1 +1,1 @@
-"""Each tool's state (a *desk*): an observable object that owns the tool's actions."""
+"""Each More-screen tool's state (a *desk*): an observable that owns the tool's actions."""

@@ -19,13 +19,16 @@ from assets.merge import DECIDED_FIELD
 Conflict = Mapping[str, Any]
 
 
-def _side(title: str, side: Mapping[str, Any] | None) -> ft.Control:
+def _side(title: str, side: Mapping[str, Any] | None, kind: object = None) -> ft.Control:
     rows: list[ft.Control] = [ft.Text(title, weight=ft.FontWeight.BOLD, color=ft.Colors.PRIMARY)]
     if side is None:
         rows.append(ft.Text("—"))
     else:
         value = side.get("value")
-        rows.append(ft.Text(present.plain(value or "—"), size=17, weight=ft.FontWeight.BOLD))
+        shown = present.side_value(kind, value)
+        rows.append(
+            tagged(f"side-{title.lower()}", ft.Text(shown, size=17, weight=ft.FontWeight.BOLD))
+        )
         facts = (
             ("who", side.get("actor")),
             ("when", present.iso_when(side.get("at"))),
@@ -68,10 +71,12 @@ def _sides(conflict: Conflict, sides: Sequence[Mapping[str, Any]]) -> ft.Control
             ],
             vertical_alignment=ft.CrossAxisAlignment.START,
         )
+    first, second = present.side_titles(conflict.get("type"))
+    kind = conflict.get("type")
     return ft.Row(
         [
-            _side("A", sides[0] if sides else None),
-            _side("B", sides[1] if len(sides) > 1 else None),
+            _side(first, sides[0] if sides else None, kind),
+            _side(second, sides[1] if len(sides) > 1 else None, kind),
         ],
         vertical_alignment=ft.CrossAxisAlignment.START,
     )
@@ -114,7 +119,8 @@ def ConflictDetail(
     sides = list(conflict.get("sides") or [])
     cid = str(conflict["id"])
     field = DECIDED_FIELD.get(str(conflict.get("type")), "value")
-    detail = conflict.get("detail") or {}
+    facts = present.conflict_facts(conflict)
+    first, second = present.side_titles(conflict.get("type"))
     return ft.ListView(
         [
             ft.Row(
@@ -135,13 +141,12 @@ def ConflictDetail(
             ),
             *(
                 [
-                    ft.Text(
-                        present.plain(", ".join(f"{k}: {v}" for k, v in detail.items())),
-                        size=13,
-                        color=ft.Colors.ON_SURFACE_VARIANT,
+                    tagged(
+                        "conflict-facts",
+                        ft.Text(facts, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
                     )
                 ]
-                if detail
+                if facts
                 else []
             ),
             tagged("conflict-sides", _sides(conflict, sides)),
@@ -153,13 +158,13 @@ def ConflictDetail(
             ft.Row(
                 [
                     big_button(
-                        "Keep A",
+                        f"Keep {first}",
                         lambda _e: on_decide(cid, "a", None, note()),
                         identifier="decide-a",
                         expand=True,
                     ),
                     big_button(
-                        "Keep B",
+                        f"Keep {second}",
                         lambda _e: on_decide(cid, "b", None, note()),
                         identifier="decide-b",
                         expand=True,

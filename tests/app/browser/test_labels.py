@@ -1,0 +1,76 @@
+"""A label sheet made in the app, in Chromium at 390x844 against a real store: an admin sets
+the store's label base URL, a sync brings it to the device, and with the store down the
+technician scans two assets and downloads their sheet; online again, a run of new tags. Each
+PDF is read back by `scanner.decode`: every QR carries the store's base URL."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assets.tags import make_tag
+from scanner.labels import STOCKS
+from tests.app.browser.conftest import Stack
+from tests.app.browser.flutter import press, tab, type_into, wait_label, wedge
+from tests.app.browser.lifecycle_steps import change_settings, field_in_view, id_in_view
+from tests.app.browser.steps import signed_in
+from tests.app.browser.test_receive import sync_now
+from tests.app.ui.desks import label_payloads
+
+pytestmark = pytest.mark.browser
+
+BASE, DEFAULT_BASE = "https://assets.example/t/", "https://tagtrail.local/t/"
+SCANNED = [make_tag("asset", n) for n in (295, 296)]  # the demo store's assets
+
+
+def download(page: Any) -> tuple[str, bytes]:
+    """Tap Download PDF; the file the browser saved."""
+    id_in_view(page, "labels-download")
+    with page.expect_download(timeout=60_000) as info:
+        press(page, "labels-download")
+    saved = info.value
+    return str(saved.suggested_filename), Path(saved.path()).read_bytes()
+
+
+def test_a_label_sheet_downloaded_and_read_back(page: Any, stack: Stack) -> None:
+    assert change_settings(stack, label_base_url=BASE)["label_base_url"] == BASE
+    try:
+        signed_in(page, "tess", "3333")
+        sync_now(page)  # brings the store's settings
+        tab(page, "Labels")
+        wait_label(page, "labels-base-url", re.escape(BASE))
+        stack.stop_store()  # labels print offline, from the settings this device keeps
+        try:
+            wedge(page, *SCANNED)
+            wait_label(page, "labels-count", "2 labels")
+            name, pdf = download(page)
+            assert name.endswith(".pdf") and SCANNED[0] in name
+            read = label_payloads(pdf, STOCKS["avery-5160"], 2)
+            assert read == [{("Code128", t), ("QR", BASE + t)} for t in SCANNED]
+            wait_label(page, "labels-made", re.escape(name))
+        finally:
+            stack.start_store()
+
+        # Online: a run of three new tags, numbered above every tag the device knows.
+        page.get_by_role("button", name="New tags").first.click()
+        wait_label(page, "labels-preview", "Next")  # the new mode is drawn
+        field_in_view(page, "How many new tags")
+        type_into(page, "How many new tags", "3")
+        preview = wait_label(page, "labels-preview", r"Next: TA-\d{7}-\w to TA-\d{7}-\w")
+        shown = list(dict.fromkeys(re.findall(r"TA-\d{7}-\w", preview)))  # label and text
+        first, last = shown[0], shown[-1]
+        numbers = range(int(first[3:10]), int(last[3:10]) + 1)
+        assert len(numbers) == 3
+        _name, pdf = download(page)
+        read = label_payloads(pdf, STOCKS["avery-5160"], 3)
+        tags = [make_tag("asset", n) for n in numbers]
+        assert read == [{("Code128", t), ("QR", BASE + t)} for t in tags]
+        wait_label(page, "labels-preview", f"Next: {make_tag('asset', numbers[-1] + 1)}")
+    finally:
+        change_settings(stack, label_base_url=DEFAULT_BASE)
+    sync_now(page)
+    tab(page, "Labels")
+    wait_label(page, "labels-base-url", re.escape(DEFAULT_BASE))  # the next sync brought it
