@@ -1,0 +1,1 @@
+"""Each More-screen tool's state (a *desk*): an observable that owns the tool's actions."""
