@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -42,6 +43,7 @@ SCAN, ASSET_TAB, PALLET_TAB, SYNC, CONFLICTS = "scan", "asset", "pallet", "sync"
 AUDIT_TAB = "audit"
 MORE = "more"
 POLL_S = 0.5
+ENTER_S = 1.0  # how long after a wedge scan its Enter may still reach a focused control
 Runner = Callable[..., Any]  # page.run_task
 
 
@@ -71,6 +73,7 @@ class Controller:
         self._player: Any = None
         self._files: Files | None = None
         self._polling = False
+        self._scanned_at = -1.0  # monotonic time of the last wedge scan
         self._desks: dict[str, Desk] = {}  # each tool's state, made when first opened
         self.device_id, self.server_url = status.device_id, status.server_url
         self.enrolled = status.enrolled
@@ -223,6 +226,10 @@ class Controller:
         if tab == self.tab:
             # the tab already open: also what a wedge scan's Enter does to a focused tab
             return
+        if tab == MORE and self.tab in BY_KEY and time.monotonic() - self._scanned_at < ENTER_S:
+            # the More destination still has focus on a tool's screen: the scanner's Enter
+            # reached it after the scan, and must not close the tool
+            return
         self.question = None
         self._typing.clear()  # the fields of the screen left behind are gone
         self.tab = tab
@@ -266,6 +273,7 @@ class Controller:
         text = self._wedge.feed(e.key, shift=e.shift, ctrl=e.ctrl, alt=e.alt, meta=e.meta)
         if text is not None:
             log.info("wedge scan %r on %s", text, self.tab)
+            self._scanned_at = time.monotonic()
             self.wedge_scan(text)
 
     @action

@@ -102,8 +102,15 @@ def _drives(desk: IntakeDesk, draft: IntakeDraft) -> ft.Control:
     if not rows:
         rows.append(ft.Text("Scan each drive's serial label.", color=ft.Colors.ON_SURFACE_VARIANT))
     rows.append(TagPicker("Drive serial", "intake-drive-field", desk.add_drive))
-    title = f"DRIVES ({len(draft.drives)})"
-    return section(title, *rows, identifier="intake-drives")
+    count = len(draft.drives)
+    rows.insert(
+        0,
+        tagged(
+            "intake-drive-count",
+            ft.Text(f"{count} drive{'s' if count != 1 else ''} listed", weight=ft.FontWeight.W_600),
+        ),
+    )
+    return section("DRIVES", *rows, identifier="intake-drives")
 
 
 def _inside(desk: IntakeDesk, draft: IntakeDraft) -> ft.Control:

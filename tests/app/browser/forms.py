@@ -1,0 +1,51 @@
+"""Filling in a long form at a phone's height: bring a control into view by scrolling the
+screen with the mouse wheel (as a person swipes), then tap or type there."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.app.browser.flutter import field, type_into
+
+TOP, BOTTOM = 90, 844 - 100  # below the header and notice, above the navigation bar
+_BOXES = """sel => [...document.querySelectorAll(sel)]
+  .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0)
+  .map(r => [r.x + r.width / 2, r.y + r.height / 2])"""
+
+
+def into_view(page: Any, selector: str, timeout_s: float = 40.0) -> tuple[float, float]:
+    """Scroll until an element matching `selector` is on screen; its centre. Down first (the
+    forms grow downwards), then back up."""
+    deadline = time.monotonic() + timeout_s
+    step, moved = 260, 0
+    while time.monotonic() < deadline:
+        centres = page.evaluate(_BOXES, selector)
+        on_screen = [c for c in centres if TOP <= c[1] <= BOTTOM]
+        if on_screen:
+            return on_screen[0][0], on_screen[0][1]
+        if centres:  # drawn, but off screen: scroll towards it
+            wheel = 260 if centres[0][1] > BOTTOM else -260
+        else:
+            moved += 1
+            if moved == 10:
+                step = -step  # not below: look above
+            wheel = step
+        page.mouse.move(195, 420)
+        page.mouse.wheel(0, wheel)
+        time.sleep(0.35)
+    raise AssertionError(f"{selector} never came into view")
+
+
+def tap(page: Any, identifier: str) -> None:
+    """Tap the control carrying `identifier`, scrolling it into view first."""
+    x, y = into_view(page, f"[flt-semantics-identifier='{identifier}']")
+    page.mouse.click(x, y)
+    time.sleep(0.3)
+
+
+def fill(page: Any, label: str, text: str) -> None:
+    """Type into the field labelled `label`, scrolling it into view first."""
+    into_view(page, f":is(input, textarea)[aria-label='{label}']")
+    type_into(page, label, text)
+    assert field(page, label).input_value() == text
