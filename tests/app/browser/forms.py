@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from tests.app.browser.flutter import field, type_into
+from tests.app.browser.flutter import field, type_into, wait_label
 
 TOP, BOTTOM = 90, 844 - 100  # below the header and notice, above the navigation bar
 _BOXES = """sel => [...document.querySelectorAll(sel)]
@@ -49,3 +49,10 @@ def fill(page: Any, label: str, text: str) -> None:
     into_view(page, f":is(input, textarea)[aria-label='{label}']")
     type_into(page, label, text)
     assert field(page, label).input_value() == text
+
+
+def shows(page: Any, identifier: str, pattern: str, timeout_s: float = 20.0) -> str:
+    """Scroll to the element carrying `identifier` and wait until its words match `pattern`
+    (a long list builds only what is near the screen)."""
+    into_view(page, f"[flt-semantics-identifier='{identifier}']")
+    return wait_label(page, identifier, pattern, timeout_s)

@@ -17,7 +17,7 @@ import pytest
 from assets.tags import make_tag
 from tests.app.browser.conftest import Stack
 from tests.app.browser.flutter import open_tool, tab, wait_id, wait_label, wedge
-from tests.app.browser.forms import fill, tap
+from tests.app.browser.forms import fill, shows, tap
 from tests.app.browser.steps import signed_in
 
 pytestmark = pytest.mark.browser
@@ -72,7 +72,7 @@ def take_in(page: Any, tag: str, search: str, model: str, *drives: str) -> None:
     wait_label(page, "intake-drive-count", f"{len(drives)} drives? listed")
     fill(page, "Find the model", search)
     tap(page, f"intake-model-{model}")
-    wait_label(page, "intake-missing", "Ready")
+    shows(page, "intake-missing", "Ready")
     tap(page, "intake-done")
     wait_label(page, "notice", f"Taken in: {tag}")
 
@@ -96,6 +96,7 @@ def test_intake_of_a_laptop_with_two_drives(page: Any, stack: Stack) -> None:
         take_in(page, LAPTOP, "latitude 5420", "Dell/Latitude 5420", DISK_1, DISK_2)
         wait_label(page, "notice", "Dell Latitude 5420, 2 drives")
         wait_label(page, "intake-last-0", LAPTOP)
+        page.screenshot(path=str(stack.home / "intake-done.png"))  # kept for a look
     sync(page)
     (args,) = store_ops(stack, "register", LAPTOP)
     assert args["storage_serials"] == [DISK_1, DISK_2]
@@ -114,12 +115,13 @@ def test_a_wipe_record_per_drive(page: Any, stack: Stack) -> None:
         wait_label(page, "wipe-source", WIPED)
         wait_label(page, f"wipe-pick-{DISK_4}", "No record")
         wipe_form(page)
-        wait_label(page, "wipe-missing", "Ready")
+        shows(page, "wipe-missing", "Ready")
         tap(page, "wipe-record")
         wait_label(page, "notice", f"1 drive of {WIPED} still needs one")
         tap(page, f"wipe-pick-{DISK_4}")  # the second drive: only its result is asked again
         tap(page, "wipe-result-pass")
-        wait_label(page, "wipe-missing", "Ready")
+        shows(page, "wipe-missing", "Ready")
+        page.screenshot(path=str(stack.home / "wipe-second-drive.png"))  # kept for a look
         tap(page, "wipe-record")
         wait_label(page, "notice", f"Every drive of {WIPED} has a verified record")
     sync(page)
@@ -146,6 +148,7 @@ def test_a_disposal_refused_for_a_missing_wipe_then_accepted(page: Any, stack: S
         fill(page, "Downstream vendor", "ReTech Resale")
         tap(page, "dispose-record")
         wait_label(page, "notice", f"record a verified wipe or destruction of {DISK_5}")
+        page.screenshot(path=str(stack.home / "dispose-refused.png"))  # kept for a look
 
         open_tool(page, "wipe")
         wedge(page, DISK_5, SOLD)

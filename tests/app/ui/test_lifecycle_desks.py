@@ -4,6 +4,7 @@ database: what each records, what it refuses and says, and that no text takes on
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -396,7 +397,7 @@ def test_each_role_sees_the_lifecycle_tools_it_may_use() -> None:
 
 # ---- no text takes a desk down ------------------------------------------------------------
 
-Handler = Callable[[Any, str], None]
+Handler = Callable[[Any, str], object]
 FORMS: dict[str, tuple[type, Handler]] = {
     "intake.scan": (IntakeDesk, lambda d, t: d.scan(t)),
     "intake.find": (IntakeDesk, lambda d, t: (d.find(t), d.pick_model(t))),
@@ -441,3 +442,25 @@ def test_every_form_refuses_bad_input_with_a_sentence(
             assert not RAW.search(said), said
 
     drive()
+
+
+def test_a_scanners_enter_on_the_focused_more_tab_keeps_the_tool_open(
+    session: DeviceSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.ui import controller as ctl
+    from app.ui.wedge import keys_for
+    from tests.app.ui.test_controller import Key
+
+    c = ctl.Controller(session, lambda *_a: None)
+    c.show("intake")
+    for key, shift in keys_for(LAPTOP):  # a wedge scanner types the tag and Enter
+        c.on_key(Key(key, shift))  # type: ignore[arg-type]
+    c.on_key(Key("Enter"))  # type: ignore[arg-type]
+    c.show(ctl.MORE)  # the Enter, reaching the More destination that kept focus
+    assert c.tab == "intake"
+    desk = c.desk("intake")
+    assert isinstance(desk, IntakeDesk) and desk.draft.tag == LAPTOP
+    later = c._scanned_at + ctl.ENTER_S + 0.1
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    c.show(ctl.MORE)  # a tap later on: More opens
+    assert c.tab == ctl.MORE
