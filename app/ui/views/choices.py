@@ -29,9 +29,9 @@ def choice_chips(
                 weight=ft.FontWeight.W_600,
                 color=ft.Colors.ON_PRIMARY if picked else ft.Colors.ON_SURFACE,
             ),
-            height=theme.TOUCH,
-            padding=ft.Padding.symmetric(horizontal=16),
-            alignment=ft.Alignment.CENTER,
+            # no fixed height or alignment, which would stretch a chip across the row:
+            # 16 px above and below a 15 px line make it 52 px tall, over the 48 px minimum
+            padding=ft.Padding.symmetric(horizontal=16, vertical=16),
             border_radius=12,
             border=ft.Border.all(2, ft.Colors.PRIMARY if picked else ft.Colors.OUTLINE),
             bgcolor=ft.Colors.PRIMARY if picked else None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -17,7 +18,7 @@ import pytest
 from assets.tags import make_tag
 from tests.app.browser.conftest import Stack
 from tests.app.browser.flutter import open_tool, tab, wait_id, wait_label, wedge
-from tests.app.browser.forms import fill, shows, tap
+from tests.app.browser.forms import fill, shows, tap, thumb_sized
 from tests.app.browser.steps import signed_in
 
 pytestmark = pytest.mark.browser
@@ -82,6 +83,8 @@ def wipe_form(page: Any) -> None:
     tap(page, "wipe-media-hdd")
     tap(page, "wipe-method-purge")
     tap(page, "wipe-technique-overwrite")
+    for chip in ("wipe-method-purge", "wipe-technique-overwrite", "wipe-media-hdd"):
+        thumb_sized(page, chip)
     fill(page, "Tool", "Blancco Drive Eraser")
     fill(page, "Version", "7.9")
     tap(page, "wipe-verify-full")
@@ -121,6 +124,7 @@ def test_a_wipe_record_per_drive(page: Any, stack: Stack) -> None:
         tap(page, f"wipe-pick-{DISK_4}")  # the second drive: only its result is asked again
         tap(page, "wipe-result-pass")
         shows(page, "wipe-missing", "Ready")
+        time.sleep(0.6)
         page.screenshot(path=str(stack.home / "wipe-second-drive.png"))  # kept for a look
         tap(page, "wipe-record")
         wait_label(page, "notice", f"Every drive of {WIPED} has a verified record")
@@ -144,10 +148,12 @@ def test_a_disposal_refused_for_a_missing_wipe_then_accepted(page: Any, stack: S
         wedge(page, SOLD)
         wait_label(page, "dispose-control", f"{DISK_5}: no sanitization record")
         tap(page, "dispose-outcome-resale")
+        thumb_sized(page, "dispose-outcome-resale")
         fill(page, "Value recovered", "80")
         fill(page, "Downstream vendor", "ReTech Resale")
         tap(page, "dispose-record")
         wait_label(page, "notice", f"record a verified wipe or destruction of {DISK_5}")
+        time.sleep(0.6)  # the canvas repaints after the semantics tree
         page.screenshot(path=str(stack.home / "dispose-refused.png"))  # kept for a look
 
         open_tool(page, "wipe")
