@@ -44,3 +44,19 @@ def disposal_refusal(state: AssetState, outcome: str) -> str | None:
         f"This asset holds data: record a verified wipe or destruction of {drives} "
         f"before {OUTCOMES.label(outcome).lower()}"
     )
+
+
+# What each drive lacks, in the words the Dispose screen shows beside it.
+NO_RECORD = "no sanitization record"
+NOT_VERIFIED = "sanitized, but the verification did not pass"
+
+
+def drive_gaps(state: AssetState) -> tuple[tuple[str, str], ...]:
+    """(storage serial, what it lacks) for every drive of a data-bearing asset that stops its
+    reuse or recycling; empty when every drive has a verified record."""
+    records = state.sanitized
+    return tuple(
+        (serial, NO_RECORD if serial not in records else NOT_VERIFIED)
+        for serial in required_sanitizations(state)
+        if not (serial in records and records[serial][1])
+    )

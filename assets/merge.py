@@ -68,6 +68,7 @@ class AssetState:
     storage_serials: tuple[str, ...] = ()
     parent: str | None = None
     fields: dict[str, str] = field(default_factory=dict)  # custom fields, name -> text
+    nominal_weight: dict[str, str] | None = None  # the model's weight, as the catalogue gives it
     status: str = INITIAL_STATUS
     status_op: str | None = None
     location: str | None = None
@@ -281,6 +282,8 @@ class AssetFold(_Fold[AssetState]):
             args.parent,
         )
         s.fields = dict(args.fields)
+        weight = args.nominal_weight
+        s.nominal_weight = None if weight is None else weight.to_dict()
 
     def _describe(self, op: Operation) -> None:
         # New details replace the old ones whole: in fold order the latest description wins.

@@ -74,6 +74,7 @@ class RegisterArgs:
     storage_serials: tuple[str, ...] = ()
     parent: str | None = None
     fields: Fields = ()  # custom fields (an import's columns TagTrail has no place for)
+    nominal_weight: Weight | None = None  # the catalogue's weight of the model
 
     def same_asset(self, other: RegisterArgs) -> bool:
         """Two claims of a tag describe the same device when serials (or else models) agree."""
@@ -191,6 +192,7 @@ class DisposeArgs:
     value: tuple[Decimal, str] | None = None
     commodity: str | None = None
     certificate: str | None = None
+    vendor: str | None = None  # the downstream vendor who took it (recycler, buyer, shredder)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +238,7 @@ def _register(a: Mapping[str, object]) -> RegisterArgs:
         storage_serials=f.text_list(a, "storage_serials", max_items=64),
         parent=None if parent is None else parse_key(parent, "args.parent", "asset"),
         fields=parse_fields(a.get("fields"), "args.fields"),
+        nominal_weight=f.weight(a, "nominal_weight", required=False),
     )
 
 
@@ -384,6 +387,7 @@ def _dispose(a: Mapping[str, object]) -> DisposeArgs:
         value=f.money(a, "value"),
         commodity=None if commodity is None else str(commodity),
         certificate=f.optional_text(a, "certificate", max_len=120),
+        vendor=f.optional_text(a, "vendor", max_len=120),
     )
 
 
@@ -421,19 +425,23 @@ def _names(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+REGISTER_ARGS = (
+    "serial make model category data_bearing storage_serials parent fields nominal_weight"
+)
+
 KINDS: dict[str, KindSpec] = {
     "register": KindSpec(
         "Register",
         ("asset", "location"),
         _register,
-        _names("serial make model category data_bearing storage_serials parent fields"),
+        _names(REGISTER_ARGS),
     ),
     # New details for a registered asset (an import's changed row): the latest, by HLC, wins.
     "describe": KindSpec(
         "Details changed",
         ("asset",),
         _register,
-        _names("serial make model category data_bearing storage_serials parent fields"),
+        _names(REGISTER_ARGS),
     ),
     "observe": KindSpec("Seen at", ("asset",), _observe, _names("location")),
     "assess": KindSpec("Grade", ("asset",), _assess, _names("grade letter notes"), ("grade_op",)),
@@ -471,7 +479,10 @@ KINDS: dict[str, KindSpec] = {
         ),
     ),
     "dispose": KindSpec(
-        "Disposition", ("asset",), _dispose, _names("outcome weight value commodity certificate")
+        "Disposition",
+        ("asset",),
+        _dispose,
+        _names("outcome weight value commodity certificate vendor"),
     ),
     "resolve": KindSpec(
         "Decision", ("conflict",), _resolve, _names("conflict_id on choice value note")

@@ -4,6 +4,9 @@ method. The arguments themselves are parsed in assets.operations (`sanitize`).""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from assets.vocabulary import Choice, Vocabulary
 
 MEDIA_TYPES: Vocabulary = Vocabulary(
@@ -73,3 +76,100 @@ def technique_refusal(method: str, technique: str) -> str | None:
         return None
     names = ", ".join(TECHNIQUES.label(t).lower() for t in TECHNIQUES if t in allowed)
     return f"{TECHNIQUES.label(technique)} does not {method} media; {method} takes {names}"
+
+
+@dataclass(frozen=True, slots=True)
+class WipeDraft:
+    """One drive's sanitization record as the person fills it in (the Appendix G fields)."""
+
+    drive: str = ""  # the drive's serial
+    drive_tag: str | None = None  # the drive's own asset tag, when it has one
+    source: str | None = None  # the asset the drive belongs to (tag without `asset:`)
+    media_type: str | None = None
+    media_make: str = ""
+    media_model: str = ""
+    method: str | None = None
+    technique: str | None = None
+    tool: str = ""
+    tool_version: str = ""
+    verification_method: str | None = None
+    verified: bool | None = None  # the verification's result; None: not answered
+    operator: str = ""
+    validator: str = ""
+    performed_at: str = ""  # ISO 8601
+    destination: str | None = None
+    notes: str = ""
+
+
+# (what must be filled, the sentence when it is not), in the order the form shows them.
+_REQUIRED: tuple[tuple[str, str], ...] = (
+    ("drive", "Scan the drive (its serial or its own tag)"),
+    ("source", "Scan the asset the drive came from"),
+    ("media_type", "Pick the media type"),
+    ("method", "Pick the method: clear, purge or destroy"),
+    ("technique", "Pick the technique"),
+    ("tool", "Type the tool used (software, degausser or shredder)"),
+    ("verification_method", "Pick how the result was verified"),
+    ("operator", "Type who did the sanitization"),
+    ("validator", "Type who validated it (someone other than the operator)"),
+    ("performed_at", "Type when it was done"),
+    ("destination", "Pick where the media goes afterwards"),
+)
+_CHOICES: dict[str, Vocabulary] = {
+    "media_type": MEDIA_TYPES,
+    "technique": TECHNIQUES,
+    "verification_method": VERIFICATION_METHODS,
+    "destination": DESTINATIONS,
+}
+
+
+def when_refusal(text: str) -> str | None:
+    """Why `text` is not a time of day with a date (ISO 8601), or None."""
+    try:
+        datetime.fromisoformat(text.strip())
+    except ValueError:
+        return "The time must read like 2026-12-01T14:30Z (date, T, time)"
+    return None
+
+
+def wipe_refusal(draft: WipeDraft) -> str | None:
+    """Why the record cannot be written yet, in the person's words; None when it can."""
+    for name, sentence in _REQUIRED:
+        value = getattr(draft, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return sentence
+    for name, vocabulary in _CHOICES.items():
+        if getattr(draft, name) not in vocabulary:
+            return f"Pick the {vocabulary.name} from the list"
+    if draft.method not in TECHNIQUES_BY_METHOD:
+        return "Pick the method: clear, purge or destroy"
+    assert draft.technique is not None  # checked above
+    if (why := technique_refusal(draft.method, draft.technique)) is not None:
+        return why
+    if draft.verified is None:
+        return "Say whether the verification passed"
+    if draft.operator.strip().casefold() == draft.validator.strip().casefold():
+        return "The validator must be someone other than the operator"
+    return when_refusal(draft.performed_at)
+
+
+def wipe_details(draft: WipeDraft) -> dict[str, object]:
+    """The record's optional certificate fields (`DeviceService.sanitize`'s details)."""
+    details: dict[str, object] = {
+        "media_type": draft.media_type,
+        "technique": draft.technique,
+        "verification_method": draft.verification_method,
+        "validated_by": draft.validator.strip(),
+        "destination": draft.destination,
+    }
+    for name, value in (
+        ("media_make", draft.media_make),
+        ("media_model", draft.media_model),
+        ("tool_version", draft.tool_version),
+        ("notes", draft.notes),
+    ):
+        if value.strip():
+            details[name] = value.strip()
+    if draft.drive_tag is not None:
+        details["media_asset"] = f"asset:{draft.drive_tag}"
+    return details

@@ -46,7 +46,7 @@ POLL_S = 0.5
 # A wedge scan's Enter also activates the control with keyboard focus: on a tool's screen that
 # is the More tab tapped to reach it, which would leave the tool. A More "tap" this soon after
 # a scan ended is that Enter (it arrives right after the scan's keys), not a person's tap.
-WEDGE_ENTER_S = 0.5
+WEDGE_ENTER_S = 1.0  # a loaded phone may deliver the Enter late
 Runner = Callable[..., Any]  # page.run_task
 
 

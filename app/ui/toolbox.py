@@ -16,15 +16,21 @@ from typing import Any, Protocol, TypeVar
 import flet as ft
 
 from app.ui.desks.data import DataDesk
+from app.ui.desks.dispose import DisposeDesk
+from app.ui.desks.intake import IntakeDesk
 from app.ui.desks.labels import LabelsDesk, may_print
 from app.ui.desks.receive import ReceiveDesk
 from app.ui.desks.reports import ReportsDesk
+from app.ui.desks.wipe import WipeDesk
 from app.ui.files import Files
 from app.ui.session import DeviceSession
 from app.ui.views.data import DataView
+from app.ui.views.dispose import DisposeView
+from app.ui.views.intake import IntakeView
 from app.ui.views.labels import LabelsView
 from app.ui.views.receive import ReceiveView
 from app.ui.views.reports import ReportsView
+from app.ui.views.wipe import WipeView
 from assets.roles import may, may_use
 from sync.device.people import Person
 from sync.device.service import DeviceService
@@ -83,6 +89,33 @@ TOOLS: tuple[Tool, ...] = (
         "Decide what two devices disagree on",
         ft.Icons.GAVEL,
         uses("decide"),
+    ),
+    Tool(
+        "intake",
+        "Intake",
+        "Take in an asset: its model, drives and where it sits",
+        ft.Icons.ADD_BOX,
+        records("register"),
+        make=IntakeDesk,
+        draw=IntakeView,
+    ),
+    Tool(
+        "wipe",
+        "Wipe",
+        "A drive's sanitization record (NIST SP 800-88)",
+        ft.Icons.CLEANING_SERVICES,
+        records("sanitize"),
+        make=WipeDesk,
+        draw=WipeView,
+    ),
+    Tool(
+        "dispose",
+        "Dispose",
+        "An asset's outcome, after its data control",
+        ft.Icons.RECYCLING,
+        records("dispose"),
+        make=DisposeDesk,
+        draw=DisposeView,
     ),
     Tool(
         "receive",

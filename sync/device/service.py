@@ -48,6 +48,21 @@ _FIELD_LABELS = {
     "args.weight": "Weight",
     "args.value": "Value",
     "args.method": "Sanitization method",
+    "args.technique": "Technique",
+    "args.media_type": "Media type",
+    "args.media_asset": "Drive's tag",
+    "args.storage_serial": "Drive serial",
+    "args.performed_by": "Operator",
+    "args.performed_at": "When",
+    "args.validated_by": "Validator",
+    "args.verification_method": "Verification method",
+    "args.destination": "Where the media went",
+    "args.nominal_weight": "Nominal weight",
+    "args.storage_serials": "Drives",
+    "args.category": "Kind of device",
+    "args.vendor": "Vendor",
+    "args.certificate": "Certificate number",
+    "args.commodity": "Commodity",
     "expects.status": "Current status",
 }
 
@@ -383,6 +398,39 @@ class DeviceService:
             args["parent"] = _key("asset", parent)
         return self._record("register", _key("asset", tag), args)
 
+    def take_in(self, tag: str, details: Mapping[str, object]) -> tuple[Recorded, Recorded | None]:
+        """Intake: register the asset with its catalogue details (`details` are register
+        arguments: assets.intake.register_args), or record them as new details when the tag
+        is registered already (its custom fields kept). A drive that names its parent is then
+        added to the parent's drive list, if the parent does not list it, so the ITAD control
+        asks for its record."""
+        key = _key("asset", tag)
+        current = self.asset(key).state
+        args = dict(details)
+        if current.registered and current.fields:
+            args.setdefault("fields", dict(current.fields))
+        recorded = self._record("describe" if current.registered else "register", key, args)
+        serial, parent = recorded.op.args.serial, recorded.op.args.parent
+        if parent is None or serial is None or recorded.op.args.category != "storage_device":
+            return recorded, None
+        return recorded, self._list_drive(parent, serial)
+
+    def _list_drive(self, parent: str, serial: str) -> Recorded | None:
+        holder = self.asset(parent).state
+        if not holder.registered or serial in holder.storage_serials:
+            return None
+        args: dict[str, object] = {
+            "category": holder.category,
+            "data_bearing": True,  # it holds a drive now
+            "storage_serials": [*holder.storage_serials, serial],
+        }
+        for name in ("serial", "make", "model", "parent", "nominal_weight"):
+            if (value := getattr(holder, name)) is not None:
+                args[name] = value
+        if holder.fields:
+            args["fields"] = dict(holder.fields)
+        return self._record("describe", parent, args)
+
     def name_location(self, tag: str, path: str, name: str | None = None) -> Recorded:
         """Say which place (SITE/BUILDING/ROOM/SHELF) a printed location tag marks.
 
@@ -469,8 +517,11 @@ class DeviceService:
         value: Mapping[str, str] | None = None,
         commodity: str | None = None,
         certificate: str | None = None,
+        vendor: str | None = None,
     ) -> Recorded:
         args: dict[str, object] = {"outcome": outcome}
+        if vendor:
+            args["vendor"] = vendor
         if weight is not None:
             args["weight"] = dict(weight)
         if value is not None:

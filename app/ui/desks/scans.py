@@ -1,0 +1,27 @@
+"""What a scan means to the lifecycle desks: an asset tag, a serial, or neither."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assets.tags import resolve
+
+ASSET, SERIAL, OTHER = "asset", "serial", "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    kind: str  # ASSET, SERIAL or OTHER
+    value: str  # the asset tag (no prefix), the serial, or the scanned text (cut short)
+    label: str  # what the scan was, in people's words ("TagTrail pallet tag")
+
+
+def read(text: str) -> Read:
+    found = resolve(text)
+    if found.kind == "asset_tag" and "tag" in found.fields:
+        return Read(ASSET, found.fields["tag"], found.label)
+    serial = found.fields.get("serial")
+    if found.ok and found.kind in ("serial", "gs1") and serial:
+        return Read(SERIAL, serial, found.label)
+    shown = "".join(c for c in text.strip() if c.isprintable())[:40]
+    return Read(OTHER, shown, found.label)
