@@ -22,6 +22,7 @@ import click
 
 from sync.server.exports import export_csv
 from sync.server.imports import import_csv
+from sync.server.serve import settle_heap
 from sync.server.settings import Settings
 from sync.server.store import Store
 
@@ -119,6 +120,7 @@ def bench_import(rows: int, db: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = db or f"sqlite:///{Path(tmp) / 'store.db'}"
         store = Store.open(Settings(db_url=url, key_file=Path(tmp) / "keys" / "signing.key"))
+        settle_heap()  # as `tagtrail server import` does
         try:
             report, first, first_cpu = _timed(
                 lambda: import_csv(store, data, "bench", "admin", site="HQ")

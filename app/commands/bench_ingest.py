@@ -55,6 +55,7 @@ from sync.server.store import Store
 BATCH = 500
 RATIO_BAR = 0.5  # ingest over HTTP as a share of the raw insert rate of the same rows
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+START_TIMEOUT_S = 300
 
 
 @dataclass
@@ -142,17 +143,19 @@ def _server(db_url: str, key_file: Path, workers: int = 1) -> Iterator[tuple[str
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        # Two workers importing on a loaded machine may take a minute or more to answer.
+        deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             try:
-                if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
+                if httpx.get(f"{url}/v1/health", timeout=5).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise click.ClickException(
-                    f"the server did not start: {(proc.stderr.read() if proc.stderr else b'').decode()[-2000:]}"
-                )
+                proc.kill()  # its stderr is read to the end only once it has exited
+                proc.wait()
+                told = (proc.stderr.read() if proc.stderr else b"").decode()[-2000:]
+                raise click.ClickException(f"the server did not start: {told}")
             time.sleep(0.1)
         yield url, proc.pid
     finally:

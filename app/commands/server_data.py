@@ -13,6 +13,7 @@ from rich.table import Table
 from sync.errors import StoreError
 from sync.server.exports import EXPORTS, export_csv
 from sync.server.imports import BadRows, ImportReport, import_csv
+from sync.server.serve import settle_heap
 from sync.server.store import Store
 
 
@@ -41,6 +42,7 @@ def import_cmd(  # noqa: PLR0917 - click passes options by name
 ) -> None:
     """Import FILE (Snipe-IT's asset export or TagTrail's template): the whole file or nothing."""
     store = _open(ctx)
+    settle_heap()  # a long job through the push path: collect as the server does
     console = Console(stderr=True)
     columns = (
         TextColumn("{task.description}"),

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, cast
 
+import orjson
 from sqlalchemy import Boolean, Connection, Table, bindparam, insert, update
 
 if TYPE_CHECKING:
@@ -79,6 +80,50 @@ def _copy(conn: Connection, table: Table, rows: Sequence[Row], columns: tuple[st
         else:
             for row in rows:
                 copy.write_row((row[columns[0]],))
+
+
+_SELECTS: dict[tuple[str, str, tuple[str, ...], str], str] = {}
+
+
+def select_in(
+    conn: Connection, table: Table, columns: Sequence[str], key: str, values: Sequence[Any]
+) -> list[tuple[Any, ...]]:
+    """The `columns` of every row whose `key` column is one of `values`, as plain tuples.
+
+    One statement whose values travel as a single parameter — a JSON array joined through
+    `json_each` on SQLite, an array compared with `= ANY` on PostgreSQL — so the statement's
+    text is the same for every batch (made once) and no per-value bind parameter is expanded.
+    Both databases look each value up in the key's index (tests/sync/server/test_query_plans).
+    Only for columns read back as the driver returns them (text, whole numbers). A value
+    given twice may give its row twice."""
+    if not values:
+        return []
+    cache_key = (conn.dialect.name, table.name, tuple(columns), key)
+    sql = _SELECTS.get(cache_key)
+    if sql is None:
+        sql = _select_sql(conn, table, columns, key)
+        with _CACHE_LOCK:
+            _SELECTS[cache_key] = sql
+    if conn.dialect.name == "postgresql":
+        return list(conn.exec_driver_sql(sql, (list(values),)))
+    return list(conn.exec_driver_sql(sql, (orjson.dumps(list(values)).decode(),)))
+
+
+def _select_sql(conn: Connection, table: Table, columns: Sequence[str], key: str) -> str:
+    for name in (*columns, key):
+        if table.c[name].type.result_processor(conn.dialect, None) is not None:
+            raise RuntimeError(f"{table.name}.{name} needs processing when read back")
+    quote = conn.dialect.identifier_preparer
+    name = quote.format_table(table)
+    names = ", ".join(f"{name}.{quote.quote(column)}" for column in columns)
+    where = f"{name}.{quote.quote(key)}"
+    if conn.dialect.name == "postgresql":
+        return f"SELECT {names} FROM {name} WHERE {where} = ANY(%s)"
+    if conn.dialect.name == "sqlite":
+        # CROSS JOIN keeps the values as the outer loop: SQLite then probes the key's index
+        # once per value, where `IN (SELECT ...)` let its planner scan a small table instead.
+        return f"SELECT {names} FROM json_each(?) AS wanted CROSS JOIN {name} ON {where} = wanted.value"
+    raise RuntimeError(f"no array parameters on {conn.dialect.name}")
 
 
 def update_rows(conn: Connection, table: Table, rows: Sequence[Row], key: str = "b_key") -> None:

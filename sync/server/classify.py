@@ -37,6 +37,7 @@ from sync.protocol import (
     OpResult,
 )
 from sync.server import tables as t
+from sync.server.bulk import select_in
 from sync.server.verdicts import BatchVerdicts
 
 
@@ -157,20 +158,13 @@ def _refusal(p: Prepared, device_id: str, actors: Mapping[str, str]) -> tuple[st
 
 
 def _known_op_ids(conn: Connection, op_ids: list[str]) -> dict[str, Logged]:
-    found: dict[str, Logged] = {}
-    log = t.oplog.c
-    for start in range(0, len(op_ids), 500):
-        chunk = op_ids[start : start + 500]
-        rows = conn.execute(
-            select(log.op_id, log.position, log.device_id, log.device_seq).where(
-                log.op_id.in_(chunk)
-            )
-        )
-        for row in rows:
-            found[row.op_id] = Logged(
-                row.op_id, int(row.position), row.device_id, int(row.device_seq), None
-            )
-    return found
+    rows = select_in(
+        conn, t.oplog, ("op_id", "position", "device_id", "device_seq"), "op_id", op_ids
+    )
+    return {
+        op_id: Logged(op_id, int(position), device_id, int(seq), None)
+        for op_id, position, device_id, seq in rows
+    }
 
 
 def _stored_at(conn: Connection, device_id: str, seqs: list[int]) -> dict[int, Logged]:

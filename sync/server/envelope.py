@@ -46,14 +46,15 @@ _TEXT_LIMITS = tuple(
 def parse_push_body(raw: bytes) -> tuple[str, list[WireDict]]:
     """The pushing device's id and its operations; RequestValidationError (422) if unusable."""
     data = _load(raw)
-    if _deeper_than(data, MAX_JSON_DEPTH):
+    plain = _plain_request(data)
+    if _too_deep(data, plain):
         raise _invalid(
             "json_too_deep", ("body",), f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
         )
     device_id = data.get("device_id") if type(data) is dict else None
     if type(device_id) is str and (why := text_fault(device_id)):
         raise _invalid("text_unstorable", ("body", "device_id"), f"the device_id {why}")
-    if _plain_request(data):
+    if plain:
         ops: list[WireDict] = data["ops"]
         for op in ops:
             # What the model's defaults would have filled in (kept in rejection records).
@@ -73,9 +74,28 @@ def _invalid(kind: str, loc: tuple[object, ...], message: str) -> RequestValidat
     return RequestValidationError([{"type": kind, "loc": loc, "msg": message, "input": None}])
 
 
-def _deeper_than(data: object, limit: int) -> bool:
-    """Whether containers nest more than `limit` levels; walks containers only, no strings."""
-    level: list[object] = [data]
+# A plain request's containers down to each operation's args: the body, `ops`, the operation,
+# its args (expects holds only texts).
+_PLAIN_LEVELS = 4
+
+
+def _too_deep(data: object, plain: bool) -> bool:
+    """Whether the body nests deeper than MAX_JSON_DEPTH. In a plain request only the values
+    inside args can nest further, so only they are walked."""
+    if not plain:
+        return _deeper_than([data], MAX_JSON_DEPTH)
+    inner: list[object] = [
+        value
+        for op in data["ops"]  # type: ignore[index]
+        for value in op.get("args", {}).values()
+        if type(value) is dict or type(value) is list
+    ]
+    return bool(inner) and _deeper_than(inner, MAX_JSON_DEPTH - _PLAIN_LEVELS)
+
+
+def _deeper_than(level: list[object], limit: int) -> bool:
+    """Whether containers below `level` nest more than `limit` further levels; walks
+    containers only, no strings."""
     for _ in range(limit):
         inner: list[object] = []
         for value in level:

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import orjson
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, insert, select, update
 
@@ -82,7 +83,7 @@ def prepare(ops: Sequence[WireOperation | Mapping[str, Any]]) -> list[Prepared]:
         try:
             op: Operation | None = parse_operation(wire)
             fault: InvalidOperation | None = None
-            body = canonical_json(op.to_dict()) if op is not None else None
+            body = _body_of(op) if op is not None else None
             if body is not None and _unstorable(body):
                 op, fault, body = None, _text_fault_of(wire), None
         except InvalidOperation as exc:
@@ -92,6 +93,19 @@ def prepare(ops: Sequence[WireOperation | Mapping[str, Any]]) -> list[Prepared]:
             Prepared(wire, storable(str(op_id)), int(wire["device_seq"]), op, fault, body)
         )
     return prepared
+
+
+def _body_of(op: Operation) -> str:
+    """The log row's canonical JSON (chain.canonical_json). Every envelope field of a parsed
+    operation is text or a whole number, so when its args hold only texts no float can be in
+    it and orjson writes the canonical text at once, without walking it for floats."""
+    data = op.to_dict()
+    if all(type(value) is str for value in op.wire_args.values()):
+        try:
+            return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
+        except TypeError:
+            pass  # a lone surrogate, or a number beyond 64 bits: the standard encoder writes it
+    return canonical_json(data)
 
 
 def _unstorable(body: str) -> bool:

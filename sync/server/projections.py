@@ -44,7 +44,7 @@ from assets.targets import ASSET, LOCATION_TAG, PALLET, AnyFold, kind_of, new_fo
 from sync.server import disposals, report_aggregates
 from sync.server import tables as t
 from sync.server.asset_fields import save_fields
-from sync.server.bulk import insert_rows, update_rows
+from sync.server.bulk import insert_rows, select_in, update_rows
 from sync.server.chain import canonical_json
 from sync.server.report_aggregates import Counted, counted
 
@@ -119,32 +119,22 @@ def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
     targets = {k: Target(k, None, None, None) for k in keys}
     for name, (table, column) in PROJECTIONS.items():
         wanted = [k for k in keys if kind_of(k).name == name]
-        for chunk in _chunks(wanted):
-            rows = conn.execute(
-                select(table.c.key, table.c[column], table.c.last_sort, table.c.site).where(
-                    table.c.key.in_(chunk)
-                )
-            )
-            for row in rows:
-                state = state_from_dict(row.key, orjson.loads(row[1]))
-                targets[row.key] = target = Target(
-                    row.key, state, parse_sort(row.last_sort), row.site, existed=True
-                )
-                if isinstance(state, AssetState):
-                    target.was_disposed = state.disposition is not None
-                    target.was_at = state.location
-                    target.was_counted = counted(row.site, state.status)
-    for chunk in _chunks(keys):
-        rows = conn.execute(
-            select(
-                t.conflicts.c.target, t.conflicts.c.id, t.conflicts.c.status, t.conflicts.c.body
-            ).where(t.conflicts.c.target.in_(chunk))
-        )
-        for row in rows:
-            target = targets[row.target]
-            target.conflict_status[row.id] = row.status
-            if row.status != "withdrawn":
-                target.conflicts[row.id] = Conflict.from_dict(json.loads(row.body))
+        for key, data, last_sort, site in select_in(
+            conn, table, ("key", column, "last_sort", "site"), "key", wanted
+        ):
+            state = state_from_dict(key, orjson.loads(data))
+            targets[key] = target = Target(key, state, parse_sort(last_sort), site, existed=True)
+            if isinstance(state, AssetState):
+                target.was_disposed = state.disposition is not None
+                target.was_at = state.location
+                target.was_counted = counted(site, state.status)
+    for key, cid, status, body in select_in(
+        conn, t.conflicts, ("target", "id", "status", "body"), "target", keys
+    ):
+        target = targets[key]
+        target.conflict_status[cid] = status
+        if status != "withdrawn":
+            target.conflicts[cid] = Conflict.from_dict(json.loads(body))
     return targets
 
 
@@ -494,11 +484,7 @@ def _save_locations(conn: Connection, ops: Sequence[Operation], positions: Posit
             place = place.parent()
     if not seen:
         return
-    known: set[str] = set()
-    for chunk in _chunks(sorted(seen)):
-        known.update(
-            conn.execute(select(t.locations.c.key).where(t.locations.c.key.in_(chunk))).scalars()
-        )
+    known = {key for (key,) in select_in(conn, t.locations, ("key",), "key", sorted(seen))}
     rows = []
     for key in sorted(set(seen) - known):
         location = parse_location(key)

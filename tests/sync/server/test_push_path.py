@@ -94,6 +94,32 @@ def test_bad_json_an_empty_body_and_extra_keys_are_refused() -> None:
         assert ".".join(str(p) for p in first["loc"]).startswith(where)
 
 
+@pytest.mark.parametrize("plain", [True, False])
+def test_nesting_is_measured_from_the_body_whether_or_not_the_body_is_plain(plain: bool) -> None:
+    """A plain body is walked only inside args, yet refused at exactly the depth the whole
+    body's walk refuses (the body, ops, the operation and args are four levels)."""
+    from sync.protocol import MAX_JSON_DEPTH
+
+    def nested(levels: int) -> object:
+        value: object = "x"
+        for n in range(levels):
+            value = [value] if n % 2 else {"k": value}
+        return value
+
+    for inside_args, refused in ((MAX_JSON_DEPTH - 4, False), (MAX_JSON_DEPTH - 3, True)):
+        ops = _ops(2)
+        ops[1]["args"] = {"serial": "S1", "deep": nested(inside_args)}
+        if not plain:
+            ops[0]["device_seq"] = "1"  # lax: the model's path, which walks the whole body
+        raw = _body(ops)
+        if refused:
+            with pytest.raises(RequestValidationError) as caught:
+                parse_push_body(raw)
+            assert caught.value.errors()[0]["type"] == "json_too_deep"
+        else:
+            assert parse_push_body(raw)[1][1]["args"]["deep"] == nested(inside_args)
+
+
 def test_json_the_standard_parser_takes_still_reaches_the_domain_core() -> None:
     # orjson refuses NaN; the standard parser takes it, and the operation is then judged alone.
     ops = _ops(1)
@@ -320,3 +346,24 @@ def test_bulk_log_rows_read_back_equal_to_core_inserts_on_both_databases(db_url:
             assert {name: got[name] for name in want} == want
     finally:
         engine.dispose()
+
+
+def test_a_log_body_is_the_canonical_json_whichever_encoder_writes_it() -> None:
+    """ingest writes a body with only texts in its args through orjson directly; the hash chain
+    needs exactly the standard encoder's text, floats and lone surrogates included."""
+    from dataclasses import replace
+
+    from sync.server.ingest import _body_of
+
+    d = Device("d1")
+    register = d.op("register", "asset:P-1", {"serial": 'Zürich ☃ "q" \\'})
+    observe = d.op("observe", "asset:P-1", {"location": "DAL1/B1/ROOM-2"})
+    odd = [
+        replace(observe, wire_args={"location": "DAL1", "n": 2.5, "e": 1e-7}),
+        replace(observe, wire_args={"location": "\ud800"}),
+        replace(observe, wire_args={"nested": {"big": 2**70}}),
+    ]
+    for op in (register, observe, *odd):
+        assert _body_of(op) == json.dumps(
+            op.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
