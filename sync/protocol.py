@@ -737,3 +737,38 @@ class CertificateBatch(WireRequest):
     tags: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
         min_length=1, max_length=MAX_CERTIFICATE_BATCH
     )
+
+
+# ---- CSV import (POST /v1/imports): what the store says of a file --------------------------
+
+
+class MappingRow(BaseModel):
+    column: str  # location, status or category
+    source: str  # the value as the file has it
+    value: str  # what TagTrail stores
+    rows: int
+
+
+class ProblemView(BaseModel):
+    row: int
+    column: str
+    message: str
+
+
+class ImportReport(BaseModel):
+    format: str
+    encoding: str
+    delimiter: str
+    rows: int
+    new: int
+    updated: int
+    unchanged: int
+    operations: int
+    dry_run: bool
+    imported: bool  # operations were written
+    first_position: int | None = None
+    last_position: int | None = None
+    mapping: list[MappingRow] = []
+    fields: list[str] = []  # custom field columns kept per asset
+    problems: list[ProblemView] = []
+    message: str = ""

@@ -11,8 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from sync.errors import StoreError
+from sync.protocol import ImportReport
 from sync.server.exports import EXPORTS, export_csv
-from sync.server.imports import BadRows, ImportReport, import_csv
+from sync.server.imports import BadRows, import_csv
 from sync.server.serve import settle_heap
 from sync.server.store import Store
 

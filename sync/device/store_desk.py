@@ -15,7 +15,7 @@ from typing import TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from sync.errors import ServerRefused, ServerUnreachable
 from sync.protocol import (
@@ -28,6 +28,7 @@ from sync.protocol import (
     DevicesReport,
     DispositionReport,
     DiversionReport,
+    ImportReport,
     RecoveryReport,
     StorageAgeReport,
 )
@@ -60,44 +61,10 @@ class StoreSaid(ServerRefused):
         self.said = said
 
 
-class ImportProblem(BaseModel):
-    row: int  # the file's line number, header = 1
-    column: str
-    message: str
-
-
-class ImportMapping(BaseModel):
-    column: str  # location, status or category
-    source: str  # as the file has it
-    value: str  # what TagTrail stores
-    rows: int
-
-
-class ImportOutcome(BaseModel):
-    """What the store says of an import (a dry run or the real one)."""
-
-    model_config = ConfigDict(extra="ignore")  # the store may say more than a device reads
-
-    format: str
-    encoding: str
-    delimiter: str
-    rows: int
-    new: int
-    updated: int
-    unchanged: int
-    operations: int
-    dry_run: bool
-    imported: bool
-    mapping: list[ImportMapping] = []
-    fields: list[str] = []
-    problems: list[ImportProblem] = []
-    message: str = ""
-
-
 class BadImport(StoreSaid):
     """A file with bad rows: nothing was imported; `outcome.problems` names each row."""
 
-    def __init__(self, said: str, outcome: ImportOutcome) -> None:
+    def __init__(self, said: str, outcome: ImportReport) -> None:
         super().__init__(422, "bad_rows", said)
         self.outcome = outcome
 
@@ -125,7 +92,7 @@ def _refusal(response: httpx.Response) -> ServerRefused:
     code, said, body = _said(response)
     if code == "bad_rows" and isinstance(body.get("report"), dict):
         try:
-            return BadImport(said, ImportOutcome.model_validate(body["report"]))
+            return BadImport(said, ImportReport.model_validate(body["report"]))
         except ValidationError:
             pass
     return StoreSaid(response.status_code, code, said)
@@ -278,7 +245,7 @@ class StoreDesk:
 
     def import_csv(
         self, data: bytes, *, dry_run: bool, fmt: str = "auto", site: str | None = None
-    ) -> ImportOutcome:
+    ) -> ImportReport:
         """Import a CSV file (or only check it, `dry_run`). Raises `BadImport` when any row
         is bad: then nothing was imported."""
         params = {"dry_run": "true" if dry_run else "false", "format": fmt, "site": site}
@@ -291,7 +258,7 @@ class StoreDesk:
             timeout_s=IMPORT_TIMEOUT_S,
         )
         try:
-            return ImportOutcome.model_validate_json(response.content)
+            return ImportReport.model_validate_json(response.content)
         except ValidationError as exc:
             raise ServerRefused(response.status_code, f"not an import report: {exc}"[:300]) from exc
 

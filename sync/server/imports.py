@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import orjson
-from pydantic import BaseModel
 from sqlalchemy import Connection, insert, select, update
 
 from assets.errors import ClockDriftError, InvalidOperation
@@ -35,7 +34,7 @@ from assets.imports import (
 )
 from assets.merge import AssetState
 from sync.errors import BadRequest
-from sync.protocol import SignedHead
+from sync.protocol import ImportReport, MappingRow, ProblemView, SignedHead
 from sync.server import tables as t
 from sync.server.chain import canonical_json
 from sync.server.csvfile import FileRefused, open_csv, rows
@@ -49,38 +48,6 @@ CHUNK_OPS = 5000  # operations per ingest call inside the one import transaction
 MAX_PROBLEMS = 1000
 MAX_MAPPING = 200  # rows of each column's mapping table in a report
 IMPORT_CACHE_KB = 256 * 1024
-
-
-class MappingRow(BaseModel):
-    column: str  # location, status or category
-    source: str  # the value as the file has it
-    value: str  # what TagTrail stores
-    rows: int
-
-
-class ProblemView(BaseModel):
-    row: int
-    column: str
-    message: str
-
-
-class ImportReport(BaseModel):
-    format: str
-    encoding: str
-    delimiter: str
-    rows: int
-    new: int
-    updated: int
-    unchanged: int
-    operations: int
-    dry_run: bool
-    imported: bool  # operations were written
-    first_position: int | None = None
-    last_position: int | None = None
-    mapping: list[MappingRow] = []
-    fields: list[str] = []  # custom field columns kept per asset
-    problems: list[ProblemView] = []
-    message: str = ""
 
 
 class BadRows(BadRequest):

@@ -11,12 +11,12 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from sync.errors import Forbidden
-from sync.protocol import AssetPage, ErrorBody
+from sync.protocol import AssetPage, ErrorBody, ImportReport
 from sync.server import asset_fields, exports, queries
 from sync.server.auth import Caller
 from sync.server.db import reading
 from sync.server.deps import CallerDep, StoreDep
-from sync.server.imports import ImportReport, import_csv
+from sync.server.imports import import_csv
 
 router = APIRouter(prefix="/v1")
 DATA_ROLES = frozenset({"supervisor", "admin"})

@@ -15,8 +15,8 @@ import flet as ft
 from app.ui.desks.reports import said
 from app.ui.handlers import action
 from assets.tags import resolve
-from sync.device.store_desk import BadImport, Download, ImportOutcome, StoreDesk
-from sync.protocol import MAX_CERTIFICATE_BATCH
+from sync.device.store_desk import BadImport, Download, StoreDesk
+from sync.protocol import MAX_CERTIFICATE_BATCH, ImportReport
 
 if TYPE_CHECKING:  # the toolbox lists this desk: a runtime import would be a cycle
     from app.ui.toolbox import Kit
@@ -30,12 +30,12 @@ class Checked:
     """What the store said of a file: a dry run's plan, or the bad rows that stop it."""
 
     name: str  # the file's name
-    outcome: ImportOutcome
+    outcome: ImportReport
     bad: bool  # bad rows: nothing can be imported until the file is fixed
     said: str
 
 
-def summary(outcome: ImportOutcome) -> str:
+def summary(outcome: ImportReport) -> str:
     """`12 rows: 10 to add, 2 to update, 0 unchanged (30 operations)` in people's words."""
     verb = ("to add", "to update") if outcome.dry_run else ("added", "updated")
     return (
