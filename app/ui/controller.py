@@ -60,18 +60,30 @@ def action(fn: Callable[Concatenate[Controller, P], T]) -> Callable[Concatenate[
             except Exception as exc:
                 self.failed(exc)
                 return None
+            finally:
+                self.refocus(fn.__name__)
 
         return run_async  # type: ignore[return-value]
 
     @functools.wraps(fn)
     def run(self: Controller, *args: P.args, **kw: P.kwargs) -> Any:
+        self._depth += 1
         try:
             return fn(self, *args, **kw)
         except Exception as exc:
             self.failed(exc)
             return None
+        finally:
+            self._depth -= 1
+            if self._depth == 0:  # the action a tap (or a key, or the poll) started
+                self.refocus(fn.__name__)
 
     return run  # type: ignore[return-value]
+
+
+# Actions after which focus stays where it is: a key (a person typing, or the wedge itself)
+# and the background poll's re-read.
+KEEP_FOCUS = frozenset({"on_key", "refresh"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +105,8 @@ class Controller:
         self._wedge = WedgeBuffer(suffix)
         self._typing: set[str] = set()  # text fields a person is typing in now
         self._player: Any = None
+        self._focus: Callable[[], Any] | None = None  # gives the page's key holder focus
+        self._depth = 0  # sync actions running (an action may call others)
         self._polling = False
         self.device_id, self.server_url = status.device_id, status.server_url
         self.enrolled = status.enrolled
@@ -356,6 +370,17 @@ class Controller:
 
     def attach_player(self, player: Any) -> None:
         self._player = player
+
+    def attach_focus(self, focus: Callable[[], Any]) -> None:
+        self._focus = focus
+
+    def refocus(self, after: str) -> None:
+        """After a tap's action, keyboard focus goes back to the page's key holder: Flutter
+        leaves it on the button tapped, and on web Enter presses the focused button, so the
+        next wedge scan's Enter would repeat the tap (grade the next asset, claim again)."""
+        if after in KEEP_FOCUS or self._typing or self._focus is None:
+            return
+        self._focus()
 
     @action
     def bind_location(self, tag: str, path: str) -> None:

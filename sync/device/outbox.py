@@ -232,3 +232,42 @@ def rejected(conn: Connection, limit: int = 100) -> list[OutboxRow]:
         .limit(limit)
     ).mappings()
     return [_row(r) for r in rows]
+
+
+# A person's newest work on this device, read from the newest `window` rows of each table
+# (primary-key order, so the read is bounded whatever the device recorded over the years).
+_BY_ACTOR = (
+    "SELECT device_seq, kind, target, body, created_ms FROM ("
+    " SELECT * FROM (SELECT device_seq, kind, target, actor, body, created_ms FROM outbox"
+    "  ORDER BY device_seq DESC LIMIT :window)"
+    " UNION ALL"
+    " SELECT * FROM (SELECT device_seq, kind, target, actor, body, created_ms FROM settled"
+    "  ORDER BY device_seq DESC LIMIT :window)"
+    ") WHERE actor = :actor ORDER BY device_seq DESC LIMIT :limit"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorOperation:
+    """One operation a person recorded on this device (outbox or settled)."""
+
+    device_seq: int
+    kind: str
+    target: str
+    args: dict[str, Any]
+    created_ms: int
+
+
+def recent_by(
+    conn: Connection, actor: str, limit: int = 60, window: int = 2000
+) -> list[ActorOperation]:
+    """What `actor` recorded here lately, newest first: among the device's newest `window`
+    operations (a scan list, not an archive), so the cost is bounded by the window."""
+    rows = raw.run(conn, _BY_ACTOR, {"actor": actor, "limit": limit, "window": window})
+    found = []
+    for seq, kind, target, body, created_ms in rows:
+        args = json.loads(body).get("args")
+        found.append(
+            ActorOperation(seq, kind, target, args if isinstance(args, dict) else {}, created_ms)
+        )
+    return found
