@@ -188,8 +188,10 @@ def sync_indicator(progress: SyncProgress, on_click: Handler) -> ft.Control:
             tight=True,
         ),
         border=ft.Border.all(1, badge.colour),
-        border_radius=20,
-        padding=ft.Padding.symmetric(horizontal=10, vertical=6),
+        border_radius=24,
+        padding=ft.Padding.symmetric(horizontal=10),
+        height=48,  # a touch target: it opens the Sync screen
+        alignment=ft.Alignment.CENTER,
         on_click=on_click,
         ink=True,
     )
