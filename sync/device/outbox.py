@@ -234,16 +234,17 @@ def rejected(conn: Connection, limit: int = 100) -> list[OutboxRow]:
     return [_row(r) for r in rows]
 
 
-# A person's newest work on this device, read from the newest `window` rows of each table
-# (primary-key order, so the read is bounded whatever the device recorded over the years).
+# A person's newest work on this device, among the device's newest operations: a key range on
+# each table's integer primary key (device_seq is gapless across both), so the read is bounded
+# by the window whatever the device recorded over the years.
+_TOP = "SELECT MAX(device_seq) FROM outbox UNION ALL SELECT MAX(device_seq) FROM settled"
 _BY_ACTOR = (
-    "SELECT device_seq, kind, target, body, created_ms FROM ("
-    " SELECT * FROM (SELECT device_seq, kind, target, actor, body, created_ms FROM outbox"
-    "  ORDER BY device_seq DESC LIMIT :window)"
+    "SELECT device_seq, kind, target, body, created_ms FROM outbox"
+    " WHERE device_seq > :floor AND actor = :actor"
     " UNION ALL"
-    " SELECT * FROM (SELECT device_seq, kind, target, actor, body, created_ms FROM settled"
-    "  ORDER BY device_seq DESC LIMIT :window)"
-    ") WHERE actor = :actor ORDER BY device_seq DESC LIMIT :limit"
+    " SELECT device_seq, kind, target, body, created_ms FROM settled"
+    " WHERE device_seq > :floor AND actor = :actor"
+    " ORDER BY device_seq DESC LIMIT :limit"
 )
 
 
@@ -263,7 +264,9 @@ def recent_by(
 ) -> list[ActorOperation]:
     """What `actor` recorded here lately, newest first: among the device's newest `window`
     operations (a scan list, not an archive), so the cost is bounded by the window."""
-    rows = raw.run(conn, _BY_ACTOR, {"actor": actor, "limit": limit, "window": window})
+    top = max((seq for (seq,) in raw.run(conn, _TOP) if seq is not None), default=0)
+    params = {"actor": actor, "limit": limit, "floor": top - window}
+    rows = raw.run(conn, _BY_ACTOR, params)
     found = []
     for seq, kind, target, body, created_ms in rows:
         args = json.loads(body).get("args")
