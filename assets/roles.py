@@ -20,13 +20,14 @@ ROLES: tuple[str, ...] = ("technician", "crew", "supervisor", "admin")
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "technician": ("push", "pull", "read"),
     "crew": ("push", "pull", "read"),
-    "supervisor": ("push", "pull", "read", "decide", "list_users"),
+    "supervisor": ("push", "pull", "read", "decide", "list_users", "report"),
     "admin": (
         "push",
         "pull",
         "read",
         "decide",
         "list_users",
+        "report",  # reports, certificates, CSV import and export
         "enrol",
         "manage_users",
         "configure",  # the store's settings

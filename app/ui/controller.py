@@ -11,20 +11,21 @@ the controller mirrors its list into `scans` for the views.
 from __future__ import annotations
 
 import asyncio
-import functools
-import inspect
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 import flet as ft
 
 from app.ui import present, screens, sounds, words
 from app.ui.audit_screen import AuditScreen, audit_screen
+from app.ui.files import Files
+from app.ui.handlers import action
 from app.ui.questions import Question, load_question, transition_question
 from app.ui.scanflow import ASSET, CLAIMED, PALLET, REFUSED, SEEN, ScanOutcome
 from app.ui.session import DeviceSession
+from app.ui.toolbox import BY_KEY, Desk, Kit, Tool, tools_for
 from app.ui.wedge import WedgeBuffer
 from assets.errors import AssetsError
 from assets.grades import parse_grade
@@ -36,10 +37,10 @@ from sync.device.progress import SyncProgress
 from sync.protocol import AuditView
 
 log = logging.getLogger(__name__)
-P = ParamSpec("P")
 T = TypeVar("T")
 SCAN, ASSET_TAB, PALLET_TAB, SYNC, CONFLICTS = "scan", "asset", "pallet", "sync", "conflicts"
 AUDIT_TAB = "audit"
+MORE = "more"
 POLL_S = 0.5
 Runner = Callable[..., Any]  # page.run_task
 
@@ -47,38 +48,6 @@ Runner = Callable[..., Any]  # page.run_task
 def tag_of(text: str, kind: str) -> str | None:
     found = resolve(text)
     return found.fields.get("tag") if found.kind == f"{kind}_tag" else None
-
-
-def action(fn: Callable[Concatenate[Controller, P], T]) -> Callable[Concatenate[Controller, P], T]:
-    """Run a handler so that no exception takes the app down: it becomes a sentence."""
-    if inspect.iscoroutinefunction(fn):
-
-        @functools.wraps(fn)
-        async def run_async(self: Controller, *args: P.args, **kw: P.kwargs) -> Any:
-            try:
-                return await fn(self, *args, **kw)
-            except Exception as exc:
-                self.failed(exc)
-                return None
-            finally:
-                self.refocus(fn.__name__)
-
-        return run_async  # type: ignore[return-value]
-
-    @functools.wraps(fn)
-    def run(self: Controller, *args: P.args, **kw: P.kwargs) -> Any:
-        self._depth += 1
-        try:
-            return fn(self, *args, **kw)
-        except Exception as exc:
-            self.failed(exc)
-            return None
-        finally:
-            self._depth -= 1
-            if self._depth == 0:  # the action a tap (or a key, or the poll) started
-                self.refocus(fn.__name__)
-
-    return run  # type: ignore[return-value]
 
 
 # Actions after which focus stays where it is: a key (a person typing, or the wedge itself)
@@ -106,8 +75,9 @@ class Controller:
         self._typing: set[str] = set()  # text fields a person is typing in now
         self._player: Any = None
         self._focus: Callable[[], Any] | None = None  # gives the page's key holder focus
-        self._depth = 0  # sync actions running (an action may call others)
+        self._files: Files | None = None
         self._polling = False
+        self._desks: dict[str, Desk] = {}  # each tool's state, made when first opened
         self.device_id, self.server_url = status.device_id, status.server_url
         self.enrolled = status.enrolled
         self.person: Person | None = status.person
@@ -166,6 +136,32 @@ class Controller:
         return frozenset(kind for kind in KINDS if may(self.person.role, kind))
 
     @property
+    def tools(self) -> tuple[Tool, ...]:
+        """The More screen's tools this person may open (the role table decides)."""
+        return tools_for(self.person.role if self.person else None)
+
+    def desk(self, key: str) -> Desk | None:
+        """The state of tool `key`, made on first use (None: a screen drawn here, or none)."""
+        tool = BY_KEY.get(key)
+        if tool is None or tool.make is None or tool not in self.tools:
+            return None
+        if key not in self._desks:
+            self._desks[key] = tool.make(self._kit())
+        return self._desks[key]
+
+    def _kit(self) -> Kit:
+        return Kit(
+            service=self._svc,
+            session=self._session,
+            tell=self.tell,
+            beep=self.beep,
+            run=self._run,
+            long_job=self._long_job,
+            person=lambda: self.person,
+            files=lambda: self._files,
+        )
+
+    @property
     def signer(self) -> str:
         return self.person.display_name if self.person else ""
 
@@ -191,6 +187,8 @@ class Controller:
         elif self.tab == AUDIT_TAB:
             tag = self.audit_tag
             self.audit = audit_screen(self._svc, tag, self.audit_found) if tag else None
+        elif (desk := self.desk(self.tab)) is not None:
+            desk.refresh()
 
     def recent_places(self) -> list[str]:
         return list(self._session.places.recent)
@@ -287,6 +285,8 @@ class Controller:
             self.pallet_scan(text)
         elif self.tab == AUDIT_TAB:
             self.audit_scan(text)
+        elif (desk := self.desk(self.tab)) is not None:
+            desk.scan(text)
         else:
             self.record_scan(text)
 
@@ -381,6 +381,9 @@ class Controller:
         if after in KEEP_FOCUS or self._typing or self._focus is None:
             return
         self._focus()
+
+    def attach_files(self, files: Files) -> None:
+        self._files = files
 
     @action
     def bind_location(self, tag: str, path: str) -> None:
@@ -693,6 +696,7 @@ class Controller:
 
     def _signed_in(self, person: Person) -> None:
         self._flow.switch_person(person.name)
+        self._desks.clear()  # a tool's half-done work is the previous person's
         self._typing.clear()
         self._wedge.clear()
         self.person, self.tab, self.question = person, SCAN, None
@@ -705,6 +709,7 @@ class Controller:
     def sign_out(self) -> None:
         self._session.sign_out()
         self._flow.switch_person("")
+        self._desks.clear()
         self._typing.clear()
         self.person, self.tab, self.question, self.camera_on = None, SCAN, None, False
         self.said = None

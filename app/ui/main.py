@@ -29,16 +29,20 @@ from app.ui.controller import (
     ASSET_TAB,
     AUDIT_TAB,
     CONFLICTS,
+    MORE,
     PALLET_TAB,
     SCAN,
     SYNC,
     Controller,
 )
+from app.ui.files import Files
 from app.ui.player import ScanPlayer
 from app.ui.session import DeviceSession
+from app.ui.toolbox import BY_KEY
 from app.ui.views.asset import AssetView
 from app.ui.views.audit import AuditView
 from app.ui.views.conflicts import ConflictsView
+from app.ui.views.more import MoreView
 from app.ui.views.pallet import PalletView
 from app.ui.views.scan import MemoScanView
 from app.ui.views.signin import EnrolView, SignInView
@@ -53,8 +57,7 @@ TABS = {
     ASSET_TAB: (ft.Icons.INVENTORY_2, "Asset"),
     PALLET_TAB: (ft.Icons.PALLET, "Pallet"),
     AUDIT_TAB: (ft.Icons.FACT_CHECK, "Audit"),
-    SYNC: (ft.Icons.SYNC, "Sync"),
-    CONFLICTS: (ft.Icons.GAVEL, "Conflicts"),
+    MORE: (ft.Icons.APPS, "More"),
 }
 
 
@@ -188,7 +191,7 @@ def _body(c: Controller) -> ft.Control:
         return _pallet_body(c)
     if c.tab == SYNC:
         sync = c.sync
-        return SyncView(
+        sync_view = SyncView(
             progress=c.progress,
             counts=dict(sync.counts) if sync else {},
             rejected=sync.rejected if sync else (),
@@ -198,6 +201,7 @@ def _body(c: Controller) -> ft.Control:
             on_sync=c.start(c.sync_now),
             on_verify=c.start(c.verify_log),
         )
+        return tagged("screen-sync", sync_view)
     if c.tab == AUDIT_TAB and "audit" in c.allowed:
         return AuditView(
             screen=c.audit,
@@ -206,7 +210,12 @@ def _body(c: Controller) -> ft.Control:
             on_cancel=c.cancel_audit,
         )
     if c.tab == CONFLICTS and c.supervisor:
-        return ConflictsView(list(c.conflicts), c.decide)
+        return tagged("screen-conflicts", ConflictsView(list(c.conflicts), c.decide))
+    if c.tab == MORE:
+        return MoreView(c.tools, c.show)
+    desk, tool = c.desk(c.tab), BY_KEY.get(c.tab)
+    if desk is not None and tool is not None and tool.draw is not None:
+        return tagged(f"screen-{tool.key}", tool.draw(desk))
     return _scan_body(c)
 
 
@@ -215,9 +224,10 @@ def _nav(c: Controller) -> ft.Control | None:
         return None
     tabs = [SCAN, ASSET_TAB, PALLET_TAB]
     tabs += [AUDIT_TAB] if "audit" in c.allowed else []  # the role table decides
-    tabs += [SYNC] + ([CONFLICTS] if c.supervisor else [])
+    tabs += [MORE]  # Sync, Conflicts and the lifecycle tools: app/ui/toolbox.py
+    here = c.tab if c.tab in tabs else MORE if c.tab in BY_KEY else SCAN
     return ft.NavigationBar(
-        selected_index=tabs.index(c.tab) if c.tab in tabs else 0,
+        selected_index=tabs.index(here),
         on_change=lambda e: c.show(tabs[int(e.control.selected_index)]),
         destinations=[ft.NavigationBarDestination(icon=TABS[t][0], label=TABS[t][1]) for t in tabs],
         height=72,
@@ -290,6 +300,8 @@ def App(get: Callable[[], Controller]) -> ft.Control:
     state = get()
     player = ft.use_memo(ScanPlayer, [])  # its audio services live as long as the page
     state.attach_player(player)
+    files = ft.use_memo(Files, [])  # its picker service lives as long as the page
+    state.attach_files(files)
     page = ft.context.page
     ft.on_mounted(lambda: page.run_task(state.poll))
     ft.on_unmounted(state.stop)

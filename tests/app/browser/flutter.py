@@ -76,8 +76,15 @@ def wedge(page: Any, *codes: str, gap_s: float = 0.15, char_ms: float = 2.0) -> 
         time.sleep(gap_s)
 
 
+NAV = ("Scan", "Asset", "Pallet", "Audit", "More")
+
+
 def tab(page: Any, name: str, attempts: int = 3) -> None:
-    """Open a NavigationBar destination; click again if a repaint swallowed the first click."""
+    """Open a screen as a person does: its NavigationBar destination, or for a tool (Sync,
+    Conflicts, Intake…) More and then the tool's row."""
+    if name not in NAV:
+        open_tool(page, name)
+        return
     destination = page.get_by_role("tab", name=re.compile(name))
     for _ in range(attempts):
         destination.click()
@@ -104,3 +111,11 @@ def press(page: Any, identifier: str, timeout_s: float = 60.0) -> None:
             return
         time.sleep(0.25)
     raise AssertionError(f"{identifier} never had a box on screen")
+
+
+def open_tool(page: Any, name: str) -> None:
+    """More, then the tool's row (test id `tool-<key>`); wait for the tool's screen."""
+    key = name.lower()
+    tab(page, "More")
+    press(page, f"tool-{key}")
+    wait_id(page, f"screen-{key}")

@@ -85,6 +85,8 @@ def test_every_tappable_control_is_at_least_48_px(page: Any, stack: Stack) -> No
     scroll_through(page, "pallet", problems)
     tab(page, "Audit")
     scroll_through(page, "audit", problems)
+    tab(page, "More")
+    scroll_through(page, "more", problems)
     tab(page, "Sync")
     scroll_through(page, "sync", problems)
     tab(page, "Conflicts")
