@@ -240,9 +240,7 @@ def AssetView(
                 content=ft.Text(choice.label, color="#ffffff", weight=ft.FontWeight.W_600),
                 bgcolor=choice.colour,
                 border_radius=24,
-                padding=ft.Padding.symmetric(horizontal=14),
-                height=48,  # a touch target
-                alignment=ft.Alignment.CENTER,
+                padding=ft.Padding.symmetric(horizontal=14, vertical=14),  # 48 px to tap
                 on_click=lambda _e, v=choice.value: on_transition(v),
                 ink=True,
             ),

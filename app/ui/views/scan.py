@@ -57,7 +57,11 @@ def _location_banner(
             f"Current location {location}",
         )
     picks: list[ft.Control] = [
-        ft.OutlinedButton(content=ft.Text(path, size=14), on_click=lambda _e, p=path: on_pick(p))
+        ft.OutlinedButton(
+            content=ft.Text(path, size=14),
+            height=theme.TOUCH,
+            on_click=lambda _e, p=path: on_pick(p),
+        )
         for path in recent[:4]
     ]
     return tagged(
@@ -102,7 +106,9 @@ def BindPrompt(tag: str, recent: Sequence[str], on_bind: Callable[[str, str], An
         ),
         ft.Row(
             [
-                ft.OutlinedButton(content=ft.Text(p), on_click=lambda _e, p=p: on_bind(tag, p))
+                ft.OutlinedButton(
+                    content=ft.Text(p), height=theme.TOUCH, on_click=lambda _e, p=p: on_bind(tag, p)
+                )
                 for p in recent[:3]
             ],
             wrap=True,
