@@ -50,9 +50,12 @@ def tag_of(text: str, kind: str) -> str | None:
     return found.fields.get("tag") if found.kind == f"{kind}_tag" else None
 
 
-# Actions after which focus stays where it is: a key (a person typing, or the wedge itself)
-# and the background poll's re-read.
-KEEP_FOCUS = frozenset({"on_key", "refresh"})
+# Actions after which focus stays where it is: a key (a person typing, or the wedge itself),
+# the background poll's re-read, and those that change the whole screen (the tapped button is
+# gone with it; a late focus request would take the focus of the field tapped next).
+KEEP_FOCUS = frozenset(
+    {"on_key", "refresh", "show", "sign_in", "sign_out", "switch_person", "enrol"}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,8 +137,12 @@ def test_focus_goes_back_to_the_page_after_a_tap_not_after_a_key(db: Path) -> No
     scan(c, A1)
     c.refresh()  # the background poll's re-read
     assert len(given) == 1
-    c.show("sync")  # an action calling others (refresh) gives focus back once
+    c.pick_location(PLACE)  # an action calling others (refresh) gives focus back once
     assert len(given) == 2
+    c.show("sync")  # a new screen: the tapped tab stays, a field tapped next keeps focus
+    c.sign_out()
+    assert len(given) == 2
+    c.switch_person("tess")
     c.typing("Seal number", True)  # a person typing keeps their field's focus
     c.toggle_sound()
     assert len(given) == 2
