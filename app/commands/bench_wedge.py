@@ -45,8 +45,10 @@ class Report:
     p50_ms: float
     p95_ms: float
     bursts: list[Burst]
-    load_1min: float
+    load_1min: float  # at the end of the run
     cpus: int
+    load_at_start: tuple[float, float, float] = (0.0, 0.0, 0.0)  # 1, 5, 15 min
+    load_at_end: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     @property
     def ok(self) -> bool:
@@ -91,6 +93,7 @@ def _burst(page: Any, db: Path, tags: list[str], char_ms: float, gap_s: float) -
 
 def measure(scans: int, gap_s: float, work: Path) -> Report:
     tags = [make_tag("asset", n) for n in range(1, 301)]
+    load_at_start = os.getloadavg()
     with drive.running_app(work) as (url, db), drive.phone_page(url) as page:
         drive.sign_in(page, "tess", "3333")
         drive.wait_label(page, "sync-indicator", "Synced")  # the demo's 300 assets are here
@@ -109,6 +112,8 @@ def measure(scans: int, gap_s: float, work: Path) -> Report:
         bursts,
         os.getloadavg()[0],
         os.cpu_count() or 1,
+        load_at_start,
+        os.getloadavg(),
     )
 
 
@@ -126,7 +131,14 @@ def bench_wedge(*, scans: int, gap_ms: int, as_json: bool, strict: bool) -> None
     if as_json:
         click.echo(json.dumps({**asdict(report), "ok": report.ok}, indent=2))
     else:
-        click.echo(f"machine: {report.cpus} cores, load {report.load_1min:.2f} (1 min)")
+        start, end = (
+            " / ".join(f"{v:.2f}" for v in load)
+            for load in (report.load_at_start, report.load_at_end)
+        )
+        click.echo(
+            f"machine: {report.cpus} cores; load average (1 / 5 / 15 min) {start} at the start, "
+            f"{end} at the end (idle: below 0.5)"
+        )
         click.echo(
             f"Enter -> row on screen, {report.scans} scans: p50 {report.p50_ms} ms, "
             f"p95 {report.p95_ms} ms (bar {P95_BAR_MS:.0f} ms)"

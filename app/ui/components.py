@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import flet as ft
 
@@ -11,11 +11,20 @@ from app.ui import present, theme
 from app.ui.scanflow import BIND, CLAIM, OK_KINDS, PROBLEM, REFUSED, REPEAT, ScanOutcome
 from sync.device.progress import SyncProgress
 
+P = ParamSpec("P")
+R = TypeVar("R")
 Handler = Callable[..., Any]
 # Who to tell that a person is typing in a text field (the controller's `typing`): while one
 # has focus, page-level keys are that person's, not a wedge scanner's.
 Typing = Callable[[str, bool], Any]
 TYPING: Any = ft.create_context(None)
+
+
+def memo(fn: Callable[P, R]) -> Callable[P, R]:
+    """`ft.memo`, typed: the component skips its render (and the diff of what it drew) when
+    its arguments are equal to last time's, so pass it data and bound methods, not lambdas."""
+    wrapped: Callable[P, R] = ft.memo(fn)  # type: ignore[no-untyped-call]
+    return wrapped
 
 
 # ruff: noqa: N802  (flet components are named like the controls they return)
@@ -179,8 +188,10 @@ def sync_indicator(progress: SyncProgress, on_click: Handler) -> ft.Control:
             tight=True,
         ),
         border=ft.Border.all(1, badge.colour),
-        border_radius=20,
-        padding=ft.Padding.symmetric(horizontal=10, vertical=6),
+        border_radius=24,
+        padding=ft.Padding.symmetric(horizontal=10),
+        height=48,  # a touch target: it opens the Sync screen
+        alignment=ft.Alignment.CENTER,
         on_click=on_click,
         ink=True,
     )
@@ -233,10 +244,13 @@ def scan_row(
         on_click=on_open,
         ink=on_open is not None,
     )
-    # A key per outcome: a row that now shows another outcome is a new node, so the
-    # semantics tree (what screen readers and tests read) never keeps the old words.
-    key = f"{outcome.kind}|{outcome.title}|{outcome.at}|{outcome.seq}"
-    return tagged(f"scan-row-{index}", row, f"{outcome.title}: {outcome.detail}", key)
+    return tagged(f"scan-row-{index}", row, f"{outcome.title}: {outcome.detail}", row_key(outcome))
+
+
+def row_key(outcome: ScanOutcome) -> str:
+    """A key per outcome: a row that now shows another outcome is a new node, so the
+    semantics tree (what screen readers and tests read) never keeps the old words."""
+    return f"{outcome.kind}|{outcome.title}|{outcome.at}|{outcome.seq}"
 
 
 def busy_bar(text: str | None) -> ft.Control:

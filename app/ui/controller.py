@@ -55,6 +55,14 @@ def tag_of(text: str, kind: str) -> str | None:
     return found.fields.get("tag") if found.kind == f"{kind}_tag" else None
 
 
+# Actions after which focus stays where it is: a key (a person typing, or the wedge itself),
+# the background poll's re-read, and those that change the whole screen (the tapped button is
+# gone with it; a late focus request would take the focus of the field tapped next).
+KEEP_FOCUS = frozenset(
+    {"on_key", "refresh", "show", "sign_in", "sign_out", "switch_person", "enrol"}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Said:
     text: str
@@ -75,6 +83,7 @@ class Controller:
         self._scan_ended = 0.0  # time.monotonic() when the last wedge scan's suffix came
         self._typing: set[str] = set()  # text fields a person is typing in now
         self._player: Any = None
+        self._focus: Callable[[], Any] | None = None  # gives the page's key holder focus
         self._files: Files | None = None
         self._polling = False
         self._desks: dict[str, Desk] = {}  # each tool's state, made when first opened
@@ -377,6 +386,17 @@ class Controller:
 
     def attach_player(self, player: Any) -> None:
         self._player = player
+
+    def attach_focus(self, focus: Callable[[], Any]) -> None:
+        self._focus = focus
+
+    def refocus(self, after: str) -> None:
+        """After a tap's action, keyboard focus goes back to the page's key holder: Flutter
+        leaves it on the button tapped, and on web Enter presses the focused button, so the
+        next wedge scan's Enter would repeat the tap (grade the next asset, claim again)."""
+        if after in KEEP_FOCUS or self._typing or self._focus is None:
+            return
+        self._focus()
 
     def attach_files(self, files: Files) -> None:
         self._files = files

@@ -22,6 +22,17 @@ class Fails(Protocol):
 S = TypeVar("S", bound=Fails)
 
 
+_depth = 0  # sync actions running now (one event loop thread; an action may call others)
+
+
+def _done(owner: object, name: str) -> None:
+    """The action a tap (or a key, or the poll) started is over: its owner may move keyboard
+    focus back to the page (the controller's `refocus`; see there why)."""
+    refocus = getattr(owner, "refocus", None)
+    if refocus is not None:
+        refocus(name)
+
+
 def action(fn: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P], T]:
     """Run a handler so that no exception takes the app down: it becomes a sentence."""
     if inspect.iscoroutinefunction(fn):
@@ -33,15 +44,23 @@ def action(fn: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P], T]
             except Exception as exc:
                 self.failed(exc)
                 return None
+            finally:
+                _done(self, fn.__name__)
 
         return run_async  # type: ignore[return-value]
 
     @functools.wraps(fn)
     def run(self: S, *args: P.args, **kw: P.kwargs) -> Any:
+        global _depth  # noqa: PLW0603  (one counter for the loop's thread: see above)
+        _depth += 1
         try:
             return fn(self, *args, **kw)
         except Exception as exc:
             self.failed(exc)
             return None
+        finally:
+            _depth -= 1
+            if _depth == 0:
+                _done(self, fn.__name__)
 
     return run  # type: ignore[return-value]

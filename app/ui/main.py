@@ -10,13 +10,21 @@ level (`page.on_keyboard_event`), so no field has to hold focus for a scan to co
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import flet as ft
 
 from app.ui import flet_guard, theme
-from app.ui.camera import CameraPanel
-from app.ui.components import TYPING, busy_bar, notice, question_box, sync_indicator, tagged
+from app.ui.components import (
+    TYPING,
+    busy_bar,
+    memo,
+    notice,
+    question_box,
+    sync_indicator,
+    tagged,
+)
 from app.ui.controller import (
     ASSET_TAB,
     AUDIT_TAB,
@@ -36,9 +44,11 @@ from app.ui.views.audit import AuditView
 from app.ui.views.conflicts import ConflictsView
 from app.ui.views.more import MoreView
 from app.ui.views.pallet import PalletView
-from app.ui.views.scan import ScanView
+from app.ui.views.scan import MemoScanView
 from app.ui.views.signin import EnrolView, SignInView
 from app.ui.views.sync import SyncView
+from sync.device.people import Person
+from sync.device.progress import SyncProgress
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -51,8 +61,17 @@ TABS = {
 }
 
 
-def _header(c: Controller) -> ft.Control:
-    person = c.person
+@ft.component
+def Header(
+    *,
+    person: Person | None,
+    dark: bool,
+    progress: SyncProgress,
+    show: Callable[[str], None],
+    toggle_dark: Callable[[], None],
+    sign_out: Callable[[], None],
+) -> ft.Control:
+    """Memoized (`_header`): data and bound methods only, so a scan does not redraw it."""
     who = f"{person.display_name} · {person.role}" if person else ""
     return ft.Row(
         [
@@ -66,20 +85,36 @@ def _header(c: Controller) -> ft.Control:
                 spacing=0,
                 expand=True,
             ),
-            sync_indicator(c.progress, lambda _e: c.show(SYNC)),
-            ft.IconButton(
-                ft.Icons.LIGHT_MODE if c.dark else ft.Icons.DARK_MODE,
-                tooltip="Light or dark",
-                on_click=lambda _e: c.toggle_dark(),
+            sync_indicator(progress, lambda _e: show(SYNC)),
+            tagged(
+                "theme-toggle",
+                ft.IconButton(
+                    ft.Icons.LIGHT_MODE if dark else ft.Icons.DARK_MODE,
+                    tooltip="Light or dark",
+                    on_click=lambda _e: toggle_dark(),
+                ),
+                "Dark screen" if dark else "Light screen",
             ),
             tagged(
                 "sign-out",
-                ft.IconButton(
-                    ft.Icons.LOGOUT, tooltip="Sign out", on_click=lambda _e: c.sign_out()
-                ),
+                ft.IconButton(ft.Icons.LOGOUT, tooltip="Sign out", on_click=lambda _e: sign_out()),
             ),
         ],
         spacing=4,
+    )
+
+
+_header_memo = memo(Header)
+
+
+def _header(c: Controller) -> ft.Control:
+    return _header_memo(
+        person=c.person,
+        dark=c.dark,
+        progress=c.progress,
+        show=c.show,
+        toggle_dark=c.toggle_dark,
+        sign_out=c.sign_out,
     )
 
 
@@ -124,13 +159,15 @@ def _pallet_body(c: Controller) -> ft.Control:
 
 
 def _scan_body(c: Controller) -> ft.Control:
-    return ScanView(
+    return MemoScanView(  # every argument is data or a bound method: equal when unchanged
         scans=c.scans,
         location=c.location,
         recent=c.recent_places(),
         claiming=c.claiming,
         recorded_here=c.recorded_here,
-        camera=CameraPanel(c.record_scan, c.camera_failed) if c.camera_on else None,
+        camera_on=c.camera_on,
+        on_camera_code=c.record_scan,
+        on_camera_error=c.camera_failed,
         on_scan=c.record_scan,
         on_bind=c.bind_location,
         on_pick_location=c.pick_location,
@@ -197,6 +234,29 @@ def _nav(c: Controller) -> ft.Control | None:
     )
 
 
+def _focus_holder(c: Controller) -> ft.Control:
+    """Where keyboard focus goes after each tap's action (the controller gives it back):
+    Flutter leaves focus on a tapped button, and a wedge scan's Enter would press it. It draws
+    nothing; the page's key handler still sees every key. One instance for the page's life
+    (like the camera's), so the one the controller focuses is the one on screen."""
+    holder = ft.use_memo(
+        lambda: ft.KeyboardListener(
+            content=ft.Container(width=0, height=0), include_semantics=False
+        ),
+        [],
+    )
+    page = ft.context.page
+
+    async def give_focus() -> None:
+        try:
+            await holder.focus()  # type: ignore[no-untyped-call]
+        except Exception as exc:  # the page is going away: nothing to focus
+            log.info("focus not moved: %r", exc)
+
+    c.attach_focus(lambda: page.run_task(give_focus))
+    return holder
+
+
 @ft.component
 def Shell(c: Controller) -> ft.Control:
     said = c.said
@@ -216,9 +276,11 @@ def Shell(c: Controller) -> ft.Control:
     )
     nav = _nav(c)
     ft.context.page.theme_mode = ft.ThemeMode.DARK if c.dark else ft.ThemeMode.LIGHT
+    holder = _focus_holder(c)
     return ft.SafeArea(
         content=ft.Column(
             [
+                holder,  # first: its place never changes, whatever screen is drawn
                 ft.Container(
                     content=content, padding=ft.Padding.only(left=14, right=14, top=10), expand=True
                 ),
@@ -232,8 +294,10 @@ def Shell(c: Controller) -> ft.Control:
 
 
 @ft.component
-def App(controller: Controller) -> ft.Control:
-    state, _ = ft.use_state(controller)  # the observable: a changed field re-renders
+def App(get: Callable[[], Controller]) -> ft.Control:
+    # Only `Shell` subscribes to the controller: given the observable itself (as an argument
+    # or through use_state) this root would re-render the whole tree a second time per change.
+    state = get()
     player = ft.use_memo(ScanPlayer, [])  # its audio services live as long as the page
     state.attach_player(player)
     files = ft.use_memo(Files, [])  # its picker service lives as long as the page
@@ -253,7 +317,7 @@ def run(session: DeviceSession, *, host: str, port: int, web: bool, suffix: str 
         theme.apply(page)
         controller = Controller(session, page.run_task, suffix=suffix)
         page.on_keyboard_event = controller.on_key
-        page.render(App, controller)
+        page.render(App, lambda: controller)
 
     ft.run(
         main,

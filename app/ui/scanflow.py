@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from app.ui import words
 from app.ui.places import PlaceBook, as_location_path
 from assets.tags import resolve
+from sync.device.outbox import ActorOperation
 from sync.device.service import DeviceService, Recorded
 from sync.errors import DeviceError
 
@@ -36,6 +37,7 @@ REPEAT = "repeat"  # the same code again within a moment: acknowledged, not reco
 OK_KINDS = frozenset({LOCATION, SEEN, ASSET, PALLET, CLAIMED, REPEAT})
 REPEAT_WINDOW_S = 2.0
 MAX_RESULTS = 60
+EARLIER = "Earlier: "  # a row rebuilt from the outbox (recorded before this app started)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +83,37 @@ class ScanFlow:
         return self._lists.setdefault(self.person, deque(maxlen=MAX_RESULTS))
 
     def switch_person(self, person: str) -> None:
-        """Someone else signs in: their own list, no location or claim carried over."""
+        """Someone else signs in: their own list, no location or claim carried over. A list
+        this process has not seen yet (the app restarted) is rebuilt from what the person
+        recorded on this device."""
+        if person and person not in self._lists:
+            self._lists[person] = deque(self._earlier(person), maxlen=MAX_RESULTS)
         self.person = person
         self.clear_location()
         self.claim_serial = None
         self._last = None
+
+    def _earlier(self, person: str) -> list[ScanOutcome]:
+        try:
+            work = self.service.recent_work(person, MAX_RESULTS * 3)
+        except DeviceError:
+            return []  # a list that cannot be read back starts empty; the scans are safe
+        rows = [row for row in map(_earlier_row, work) if row is not None]
+        kept: list[ScanOutcome] = []
+        for row in rows:  # newest first; a claim's sighting was written right after it
+            seen = kept[-1] if kept else None
+            if (
+                row.kind == CLAIMED
+                and seen is not None
+                and seen.kind == SEEN
+                and (seen.tag, seen.seq) == (row.tag, (row.seq or 0) + 1)
+            ):
+                kept[-1] = replace(
+                    row, detail=f"{row.detail} · {seen.detail.removeprefix(EARLIER)}"
+                )
+            else:
+                kept.append(row)
+        return kept[:MAX_RESULTS]
 
     def recorded_here(self) -> int:
         """How many of the list's sightings were recorded at the current location."""
@@ -283,3 +311,27 @@ def _seen_detail(before: str | None, here: str, recorded: Recorded) -> str:
     if recorded.conflicts:
         text += " · raised a conflict for review"
     return text
+
+
+def _earlier_row(op: ActorOperation) -> ScanOutcome | None:
+    """A scan-list row for an operation recorded before this process started, or None for
+    work done on other screens. It counts for no "recorded here" (`where` is unset)."""
+    kind, _, tag = op.target.partition(":")
+    at = op.created_ms / 1000
+    if op.kind == "observe" and kind == "asset":
+        where = op.args.get("location")
+        return ScanOutcome(
+            SEEN, tag, tag, f"{EARLIER}seen at {where}", tag, seq=op.device_seq, at=at
+        )
+    if op.kind == "register" and kind == "asset":
+        serial = op.args.get("serial")
+        said = (
+            f"{EARLIER}new asset, serial {serial}" if serial else f"{EARLIER}new asset registered"
+        )
+        return ScanOutcome(
+            CLAIMED, tag, tag, said, tag, str(serial) if serial else None, op.device_seq, at
+        )
+    if op.kind == "register" and kind == "location":
+        path = str(op.args.get("path"))
+        return ScanOutcome(LOCATION, path, path, f"{EARLIER}tag {tag} named this place", tag, at=at)
+    return None

@@ -232,3 +232,45 @@ def rejected(conn: Connection, limit: int = 100) -> list[OutboxRow]:
         .limit(limit)
     ).mappings()
     return [_row(r) for r in rows]
+
+
+# A person's newest work on this device, among the device's newest operations: a key range on
+# each table's integer primary key (device_seq is gapless across both), so the read is bounded
+# by the window whatever the device recorded over the years.
+_TOP = "SELECT MAX(device_seq) FROM outbox UNION ALL SELECT MAX(device_seq) FROM settled"
+_BY_ACTOR = (
+    "SELECT device_seq, kind, target, body, created_ms FROM outbox"
+    " WHERE device_seq > :floor AND actor = :actor"
+    " UNION ALL"
+    " SELECT device_seq, kind, target, body, created_ms FROM settled"
+    " WHERE device_seq > :floor AND actor = :actor"
+    " ORDER BY device_seq DESC LIMIT :limit"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorOperation:
+    """One operation a person recorded on this device (outbox or settled)."""
+
+    device_seq: int
+    kind: str
+    target: str
+    args: dict[str, Any]
+    created_ms: int
+
+
+def recent_by(
+    conn: Connection, actor: str, limit: int = 60, window: int = 2000
+) -> list[ActorOperation]:
+    """What `actor` recorded here lately, newest first: among the device's newest `window`
+    operations (a scan list, not an archive), so the cost is bounded by the window."""
+    top = max((seq for (seq,) in raw.run(conn, _TOP) if seq is not None), default=0)
+    params = {"actor": actor, "limit": limit, "floor": top - window}
+    rows = raw.run(conn, _BY_ACTOR, params)
+    found = []
+    for seq, kind, target, body, created_ms in rows:
+        args = json.loads(body).get("args")
+        found.append(
+            ActorOperation(seq, kind, target, args if isinstance(args, dict) else {}, created_ms)
+        )
+    return found

@@ -216,6 +216,12 @@ class DeviceService:
             cached = history.cached_entries(cache.cached_asset(conn, key), (e.op_id for e in own))
         return history.newest_first([*own, *cached])
 
+    def recent_work(self, person: str, limit: int = 60) -> list[outbox.ActorOperation]:
+        """What `person` recorded on this device lately, newest first (their scan list after
+        a restart is rebuilt from it: no second store to keep in step)."""
+        with self.db.read() as conn:
+            return outbox.recent_by(conn, person, limit)
+
     def signed_handoffs(self, tag: str) -> frozenset[str]:
         """The op ids of an asset's handoffs this device recorded with a drawn signature."""
         with self.db.read() as conn:

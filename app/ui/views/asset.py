@@ -239,8 +239,8 @@ def AssetView(
             ft.Container(
                 content=ft.Text(choice.label, color="#ffffff", weight=ft.FontWeight.W_600),
                 bgcolor=choice.colour,
-                border_radius=22,
-                padding=ft.Padding.symmetric(horizontal=14, vertical=12),
+                border_radius=24,
+                padding=ft.Padding.symmetric(horizontal=14, vertical=14),  # 48 px to tap
                 on_click=lambda _e, v=choice.value: on_transition(v),
                 ink=True,
             ),

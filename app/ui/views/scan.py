@@ -11,7 +11,8 @@ from typing import Any
 import flet as ft
 
 from app.ui import theme
-from app.ui.components import Field, big_button, scan_row, section, tagged
+from app.ui.camera import CameraPanel
+from app.ui.components import Field, big_button, memo, row_key, scan_row, section, tagged
 from app.ui.scanflow import ASSET, BIND, CLAIM, CLAIMED, PALLET, SEEN, ScanOutcome
 
 SCAN_LABEL = "Type a tag"  # a wedge scanner needs no field: the page captures its keys
@@ -56,7 +57,11 @@ def _location_banner(
             f"Current location {location}",
         )
     picks: list[ft.Control] = [
-        ft.OutlinedButton(content=ft.Text(path, size=14), on_click=lambda _e, p=path: on_pick(p))
+        ft.OutlinedButton(
+            content=ft.Text(path, size=14),
+            height=theme.TOUCH,
+            on_click=lambda _e, p=path: on_pick(p),
+        )
         for path in recent[:4]
     ]
     return tagged(
@@ -101,7 +106,9 @@ def BindPrompt(tag: str, recent: Sequence[str], on_bind: Callable[[str, str], An
         ),
         ft.Row(
             [
-                ft.OutlinedButton(content=ft.Text(p), on_click=lambda _e, p=p: on_bind(tag, p))
+                ft.OutlinedButton(
+                    content=ft.Text(p), height=theme.TOUCH, on_click=lambda _e, p=p: on_bind(tag, p)
+                )
                 for p in recent[:3]
             ],
             wrap=True,
@@ -117,6 +124,61 @@ def BindPrompt(tag: str, recent: Sequence[str], on_bind: Callable[[str, str], An
     )
 
 
+VISIBLE_ROWS = 20  # rows drawn: a longer list costs every scan a longer diff, nobody scrolls it
+
+
+@ft.component
+def ScanRow(
+    number: int,
+    outcome: ScanOutcome,
+    claim_id: str | None,
+    on_open: Callable[[ScanOutcome], Any],
+    on_claim: Callable[[ScanOutcome], Any],
+) -> ft.Control:
+    """One scan's row. Memoized (`_row`): a scan re-draws only its own new row, not the list."""
+    action = None
+    if claim_id is not None:
+        action = tagged(
+            claim_id,
+            ft.FilledTonalButton(
+                content=ft.Text("Claim", size=16),
+                height=theme.TOUCH,
+                on_click=lambda _e: on_claim(outcome),
+            ),
+        )
+    opens = outcome.kind in (SEEN, ASSET, PALLET, CLAIMED) and outcome.tag is not None
+    return scan_row(
+        number,
+        outcome,
+        on_open=(lambda _e: on_open(outcome)) if opens else None,
+        action=action,
+    )
+
+
+_row = memo(ScanRow)
+
+
+def scan_rows(
+    scans: Sequence[ScanOutcome],
+    on_open: Callable[[ScanOutcome], Any],
+    on_claim: Callable[[ScanOutcome], Any],
+) -> list[ft.Control]:
+    """The newest rows, each keyed by its outcome so a new scan inserts one row. Rows count
+    up from the oldest; an offer to claim is `claim-0` on the newest row."""
+    rows: list[ft.Control] = [
+        _row(  # type: ignore[call-arg]
+            len(scans) - index,
+            outcome,
+            f"claim-{index}" if outcome.kind == CLAIM else None,
+            on_open,
+            on_claim,
+            key=row_key(outcome),
+        )
+        for index, outcome in enumerate(scans[:VISIBLE_ROWS])
+    ]
+    return rows
+
+
 @ft.component
 def ScanView(
     *,
@@ -125,7 +187,9 @@ def ScanView(
     recent: Sequence[str],
     claiming: str | None,
     recorded_here: int,
-    camera: ft.Control | None,
+    camera_on: bool,
+    on_camera_code: Callable[[str, str], Any],
+    on_camera_error: Callable[[str], Any],
     on_scan: Callable[[str], Any],
     on_bind: Callable[[str, str], Any],
     on_pick_location: Callable[[str], Any],
@@ -136,6 +200,8 @@ def ScanView(
     sound: bool = True,
     on_toggle_sound: Callable[[], Any] | None = None,
 ) -> ft.Control:
+    """Memoized where it is used (`MemoScanView`): the root re-renders on every change the
+    controller makes (the sync badge, a notice), and this screen's data did not change then."""
     turn, set_turn = ft.use_state(0)
 
     def submit(e: ft.Event[ft.TextField]) -> None:
@@ -165,28 +231,9 @@ def ScanView(
         ),
         expand=True,
     )
+    camera = CameraPanel(on_camera_code, on_camera_error) if camera_on else None
 
-    rows: list[ft.Control] = []
-    for index, outcome in enumerate(scans):
-        action = None
-        if outcome.kind == CLAIM:
-            action = tagged(
-                f"claim-{index}",
-                ft.FilledTonalButton(
-                    content=ft.Text("Claim", size=16),
-                    height=theme.TOUCH,
-                    on_click=lambda _e, o=outcome: on_claim(o),
-                ),
-            )
-        opens = outcome.kind in (SEEN, ASSET, PALLET, CLAIMED) and outcome.tag is not None
-        rows.append(
-            scan_row(
-                len(scans) - index,
-                outcome,
-                on_open=(lambda _e, o=outcome: on_open(o)) if opens else None,
-                action=action,
-            )
-        )
+    rows = scan_rows(scans, on_open, on_claim)
     if not rows:
         rows.append(
             ft.Container(
@@ -282,3 +329,6 @@ def ScanView(
         spacing=10,
         expand=True,
     )
+
+
+MemoScanView = memo(ScanView)

@@ -114,7 +114,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         wait_port(app_port, 60)
         yield running
     finally:
-        stop_group(app)
+        stop_group(running.app)  # the one running now (a test may restart the app)
         running.store.stop()
 
 

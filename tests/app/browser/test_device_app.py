@@ -54,7 +54,7 @@ def test_scan_offline_and_drain(page: Any, stack: Stack) -> None:
     # it comes back: the queue drains
     stack.start_store()
     tab(page, "Sync")
-    wait_id(page, "sync-now").click()
+    press(page, "sync-now")  # the copy drawn: a repaint may leave a stale one a moment
     wait_label(page, "sync-indicator", "Synced · all sent", 40)
     assert "Synced" in label_of(page, "sync-state")
 
@@ -82,7 +82,7 @@ def test_supervisor_decides_a_conflict(page: Any, stack: Stack) -> None:
     by_id(page, "decide-a").click()
     wait_label(page, "notice", "Decision recorded")
     tab(page, "Sync")
-    wait_id(page, "sync-now").click()
+    press(page, "sync-now")  # the copy drawn: a repaint may leave a stale one a moment
     wait_label(page, "sync-indicator", "Synced · all sent", 40)
     tab(page, "Conflicts")
     wait_label(page, "conflict-count", rf"^{before - 1} open")

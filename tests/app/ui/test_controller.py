@@ -152,7 +152,8 @@ def test_each_person_sees_their_own_scan_list(c: Controller) -> None:
     scan(c, A1)
     c.sign_out()
     c.switch_person("sam")
-    assert not c.scans and c.location is None
+    # sam's list is his own work here (he claimed the fixture's tags), never tess's scans
+    assert all(row.kind == "claimed" for row in c.scans) and c.location is None
     c.sign_out()
     c.switch_person("tess")
     titles = [row.title for row in c.scans]

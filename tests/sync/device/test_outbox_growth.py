@@ -157,6 +157,7 @@ def test_device_reads_stay_indexed_after_analyze(service: DeviceService) -> None
         service.location_tags()
         service.outbox_counts()
         service.rejected()
+        service.recent_work("tess")  # a scan list rebuilt after a restart
         _sync_round(db, 2900, rejected=set(), now=2)
     assert any("outbox" in s for s in seen)
     assert _scans_of_growing_tables(db, seen) == []

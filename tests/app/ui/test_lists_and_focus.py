@@ -1,0 +1,149 @@
+"""Scan lists per person that survive a restart (rebuilt from the device's outbox), and focus
+given back to the page's key holder after a tap's action, never after a key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.ui.controller import Controller
+from app.ui.scanflow import CLAIMED, LOCATION, MAX_RESULTS, SEEN
+from app.ui.session import DeviceSession
+from app.ui.wedge import keys_for
+from assets.tags import make_tag
+
+PLACE = "DAL1/B1/CLOSET-2"
+A1, A2, A3 = (make_tag("asset", n) for n in (1, 2, 3))
+NEW = make_tag("asset", 40)
+
+
+@dataclass
+class Key:
+    key: str
+    shift: bool = False
+    ctrl: bool = False
+    alt: bool = False
+    meta: bool = False
+
+
+def tasks(_job: Any, *_args: Any) -> None:
+    """Stands in for page.run_task: sounds and history fetches are not run here."""
+
+
+def open_device(db: Path) -> DeviceSession:
+    return DeviceSession(db, "http://127.0.0.1:9", start=False)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Path]:
+    device = open_device(tmp_path / "device.db")
+    device.service.remember_person("sam", "Sam Supervisor", "supervisor")
+    for tag in (A1, A2, A3):
+        device.service.claim_tag(tag, serial=f"SN-{tag}")
+    device.service.remember_person("tess", "Tess Technician", "technician")  # current
+    device.close()
+    yield tmp_path / "device.db"
+
+
+def scan(c: Controller, code: str) -> None:
+    for key, shift in keys_for(code):
+        c.on_key(Key(key, shift))  # type: ignore[arg-type]
+    c.on_key(Key("Enter"))  # type: ignore[arg-type]
+
+
+def test_a_persons_scan_list_comes_back_after_a_restart(db: Path) -> None:
+    device = open_device(db)
+    c = Controller(device, tasks)
+    scan(c, PLACE)
+    scan(c, A1)
+    scan(c, A2)
+    c.claim(c._flow.scan(NEW))  # an unregistered tag, claimed from its row
+    device.close()
+
+    device = open_device(db)  # the app starts again; tess is still signed in
+    c = Controller(device, tasks)
+    rows = [(row.kind, row.title) for row in c.scans]
+    assert rows == [(CLAIMED, NEW), (SEEN, A2), (SEEN, A1)]
+    assert all(row.detail.startswith("Earlier") for row in c.scans)
+    assert f"at {PLACE}" in c.scans[1].detail
+    assert c.location is None
+    scan(c, PLACE)
+    assert c.recorded_here == 0  # what was recorded before counts for no "recorded here"
+    scan(c, A3)
+    assert c.recorded_here == 1 and c.scans[0].title == A3
+    device.close()
+
+
+def test_the_next_person_never_sees_the_previous_persons_list(db: Path) -> None:
+    device = open_device(db)
+    c = Controller(device, tasks)
+    scan(c, PLACE)
+    scan(c, A1)
+    device.close()
+
+    device = open_device(db)
+    c = Controller(device, tasks)
+    c.sign_out()
+    assert not c.scans
+    c.switch_person("sam")
+    # sam's own work on this device (he claimed the tags), never tess's sighting
+    assert [(row.kind, row.title) for row in c.scans] == [(CLAIMED, t) for t in (A3, A2, A1)]
+    scan(c, PLACE)
+    scan(c, A2)
+    c.sign_out()
+    c.switch_person("tess")
+    assert [row.title for row in c.scans] == [A1]
+    device.close()
+
+
+def test_a_location_tag_named_here_comes_back_as_a_place(db: Path) -> None:
+    device = open_device(db)
+    c = Controller(device, tasks)
+    c.bind_location(make_tag("location", 7), PLACE)
+    device.close()
+    device = open_device(db)
+    c = Controller(device, tasks)
+    assert [(row.kind, row.title) for row in c.scans] == [(LOCATION, PLACE)]
+    device.close()
+
+
+def test_the_list_read_back_is_bounded(db: Path) -> None:
+    device = open_device(db)
+    c = Controller(device, tasks)
+    scan(c, PLACE)
+    for n in range(MAX_RESULTS + 5):
+        device.service.observe(make_tag("asset", 1 + n % 3), PLACE)
+    device.close()
+    device = open_device(db)
+    c = Controller(device, tasks)
+    assert len(c.scans) == MAX_RESULTS
+    assert c.scans[0].seq is not None and c.scans[-1].seq is not None
+    assert c.scans[0].seq > c.scans[-1].seq  # newest first
+    device.close()
+
+
+def test_focus_goes_back_to_the_page_after_a_tap_not_after_a_key(db: Path) -> None:
+    device = open_device(db)
+    c = Controller(device, tasks)
+    given: list[int] = []
+    c.attach_focus(lambda: given.append(1))
+    c.toggle_dark()  # a tap's action: focus leaves the tapped button
+    assert len(given) == 1
+    scan(c, PLACE)  # keys, and the scan they make: focus stays where it is
+    scan(c, A1)
+    c.refresh()  # the background poll's re-read
+    assert len(given) == 1
+    c.pick_location(PLACE)  # an action calling others (refresh) gives focus back once
+    assert len(given) == 2
+    c.show("sync")  # a new screen: the tapped tab stays, a field tapped next keeps focus
+    c.sign_out()
+    assert len(given) == 2
+    c.switch_person("tess")
+    c.typing("Seal number", True)  # a person typing keeps their field's focus
+    c.toggle_sound()
+    assert len(given) == 2
+    device.close()
