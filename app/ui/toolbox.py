@@ -9,12 +9,14 @@ when a sync moved data. Sync and Conflicts are tools the controller draws itself
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 import flet as ft
 
+from app.ui import sounds, words
 from app.ui.desks.data import DataDesk
 from app.ui.desks.dispose import DisposeDesk
 from app.ui.desks.intake import IntakeDesk
@@ -35,6 +37,7 @@ from assets.roles import may, may_use
 from sync.device.people import Person
 from sync.device.service import DeviceService
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -50,6 +53,16 @@ class Kit:
     long_job: Callable[..., Awaitable[Any]]  # (label, fn, *args): blocking work with the busy bar
     person: Callable[[], Person | None]
     files: Callable[[], Files | None]  # downloads and uploads (None until the page is up)
+
+    def failed(self, tool: str, exc: BaseException) -> None:
+        """An action of `tool` raised: log it and say it in people's words."""
+        log.warning("%s: %r", tool, exc, exc_info=exc)
+        self.tell(words.sentence(exc), False)
+
+    def refuse(self, text: str) -> None:
+        """A form refused what was typed or scanned: its sentence and the error sound."""
+        self.tell(words.capitalised(text), False)
+        self.beep(sounds.ERROR)
 
 
 class Desk(Protocol):

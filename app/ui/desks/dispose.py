@@ -58,12 +58,7 @@ class DisposeDesk:
         self.recorded: tuple[str, ...] = ()  # this session's disposals, newest first
 
     def failed(self, exc: BaseException) -> None:
-        log.warning("dispose: %r", exc, exc_info=exc)
-        self._kit.tell(words.sentence(exc), False)
-
-    def _refuse(self, text: str) -> None:
-        self._kit.tell(words.capitalised(text), False)
-        self._kit.beep(sounds.ERROR)
+        self._kit.failed("dispose", exc)
 
     @action
     def refresh(self) -> None:
@@ -83,11 +78,11 @@ class DisposeDesk:
     def scan(self, text: str) -> None:
         scanned = read(text)
         if scanned.kind != ASSET:
-            self._refuse(f"{scanned.label} {scanned.value}: scan the asset's tag")
+            self._kit.refuse(f"{scanned.label} {scanned.value}: scan the asset's tag")
             return
         state = self._kit.service.asset(scanned.value).state
         if not state.registered:
-            self._refuse(f"{scanned.value} is not registered: take it in on Intake first")
+            self._kit.refuse(f"{scanned.value} is not registered: take it in on Intake first")
             return
         weight = state.nominal_weight or {}
         self.draft = DisposalDraft(
@@ -100,21 +95,21 @@ class DisposeDesk:
     @action
     def pick_outcome(self, value: str) -> None:
         if value not in OUTCOMES:
-            self._refuse("Pick one of the outcomes shown")
+            self._kit.refuse("Pick one of the outcomes shown")
             return
         self.draft = replace(self.draft, outcome=value)
 
     @action
     def pick_commodity(self, value: str) -> None:
         if value not in COMMODITIES:
-            self._refuse("Pick one of the commodities shown")
+            self._kit.refuse("Pick one of the commodities shown")
             return
         self.draft = replace(self.draft, commodity=value)
 
     @action
     def pick_unit(self, unit: str) -> None:
         if unit not in UNITS:
-            self._refuse("Pick kg or lb")
+            self._kit.refuse("Pick kg or lb")
             return
         self.draft = replace(self.draft, unit=unit)
 
@@ -123,7 +118,7 @@ class DisposeDesk:
         """A typed field: amount, currency, weight, vendor, certificate number."""
         limits = {"amount": 24, "currency": 3, "weight": 24, "vendor": 120, "certificate": 120}
         if name not in limits:
-            self._refuse("That is not a field of this form")
+            self._kit.refuse("That is not a field of this form")
             return
         value = text[: limits[name]]
         if name in ("amount", "weight"):
@@ -141,13 +136,13 @@ class DisposeDesk:
         """Write the disposal, unless the form is incomplete or the ITAD control refuses it."""
         draft = self.draft
         if (why := disposal_form_refusal(draft)) is not None or draft.tag is None:
-            self._refuse(why or "Scan the asset's tag first")
+            self._kit.refuse(why or "Scan the asset's tag first")
             return
         assert draft.outcome is not None  # the form check needs one
         self.refresh()  # the control reads the latest state, not the one scanned
         state = self.asset
         if state is not None and (blocked := itad.disposal_refusal(state, draft.outcome)):
-            self._refuse(blocked)
+            self._kit.refuse(blocked)
             return
         self._kit.service.dispose(draft.tag, draft.outcome, **disposal_details(draft))
         label = OUTCOMES.label(draft.outcome)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
-from app.ui import sounds, words
+from app.ui import sounds
 from app.ui.desks.scans import ASSET, SERIAL, read
 from app.ui.handlers import action
 from assets import intake
@@ -48,12 +48,7 @@ class IntakeDesk:
         self.taken_in: tuple[TakenIn, ...] = ()  # this session's intakes, newest first
 
     def failed(self, exc: BaseException) -> None:
-        log.warning("intake: %r", exc, exc_info=exc)
-        self._kit.tell(words.sentence(exc), False)
-
-    def _refuse(self, text: str) -> None:
-        self._kit.tell(words.capitalised(text), False)
-        self._kit.beep(sounds.ERROR)
+        self._kit.failed("intake", exc)
 
     def refresh(self) -> None:
         """Nothing is read while a draft is open: the draft is the person's own."""
@@ -83,10 +78,10 @@ class IntakeDesk:
             said = f"Drive {scanned.value} added."
         else:
             first = "the asset's tag" if self.draft.tag is None else "a drive serial or a tag"
-            self._refuse(f"{scanned.label} {scanned.value}: scan {first} here")
+            self._kit.refuse(f"{scanned.label} {scanned.value}: scan {first} here")
             return
         if why is not None:
-            self._refuse(why)
+            self._kit.refuse(why)
             return
         self.draft = draft
         self._kit.tell(said, True)
@@ -127,7 +122,7 @@ class IntakeDesk:
     def pick_model(self, key: str) -> None:
         entry = BY_KEY.get(key)
         if entry is None:
-            self._refuse("Pick a model from the list")
+            self._kit.refuse("Pick a model from the list")
             return
         self.draft = intake.with_model(self.draft, entry)
         self.search = ""
@@ -147,7 +142,7 @@ class IntakeDesk:
     @action
     def set_category(self, value: str) -> None:
         if value not in CATEGORIES:
-            self._refuse("Pick the kind of device from the list")
+            self._kit.refuse("Pick the kind of device from the list")
             return
         self.draft = replace(self.draft, category=value)
 
@@ -159,11 +154,11 @@ class IntakeDesk:
     def add_drive(self, text: str) -> None:
         """A drive serial typed by hand (a scan does the same)."""
         if not text.strip():
-            self._refuse("Type the drive's serial first")
+            self._kit.refuse("Type the drive's serial first")
             return
         draft, why = intake.with_drive(self.draft, text)
         if why is not None:
-            self._refuse(why)
+            self._kit.refuse(why)
             return
         self.draft = draft
 
@@ -184,7 +179,7 @@ class IntakeDesk:
         draft = self.draft
         why = intake.refusal(draft)
         if why is not None or draft.tag is None:
-            self._refuse(why or "Scan the asset's tag first")
+            self._kit.refuse(why or "Scan the asset's tag first")
             return
         recorded, listed = self._kit.service.take_in(draft.tag, intake.register_args(draft))
         drives = len(draft.drives)

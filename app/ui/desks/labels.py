@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
-from app.ui import label_sheet, sounds, words
+from app.ui import label_sheet, sounds
 from app.ui.handlers import action
 from app.ui.label_sheet import Pick
 from assets.roles import may
@@ -70,7 +70,7 @@ class LabelsDesk:
         return tuple(k for k in TAG_KINDS if may(role, PRINTS_NEW[k]))
 
     def failed(self, exc: BaseException) -> None:
-        self._kit.tell(words.sentence(exc), False)
+        self._kit.failed("labels", exc)
 
     # ---- reading -----------------------------------------------------------------------
 

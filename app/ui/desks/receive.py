@@ -116,7 +116,7 @@ class ReceiveDesk:
     # ---- what goes wrong ---------------------------------------------------------------
 
     def failed(self, exc: BaseException) -> None:
-        self._kit.tell(words.sentence(exc), False)
+        self._kit.failed("receive", exc)
 
     # ---- reading -----------------------------------------------------------------------
 

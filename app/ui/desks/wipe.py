@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
-from app.ui import sounds, words
+from app.ui import sounds
 from app.ui.desks.scans import ASSET, SERIAL, read
 from app.ui.handlers import action
 from assets import sanitization as sz
@@ -66,12 +66,7 @@ class WipeDesk:
         self.recorded: tuple[str, ...] = ()  # this session's records, newest first
 
     def failed(self, exc: BaseException) -> None:
-        log.warning("wipe: %r", exc, exc_info=exc)
-        self._kit.tell(words.sentence(exc), False)
-
-    def _refuse(self, text: str) -> None:
-        self._kit.tell(words.capitalised(text), False)
-        self._kit.beep(sounds.ERROR)
+        self._kit.failed("wipe", exc)
 
     @action
     def refresh(self) -> None:
@@ -94,7 +89,7 @@ class WipeDesk:
         elif scanned.kind == ASSET:
             self._asset(scanned.value)
         else:
-            self._refuse(f"{scanned.label} {scanned.value}: scan the drive, then its asset")
+            self._kit.refuse(f"{scanned.label} {scanned.value}: scan the drive, then its asset")
             return
         self._kit.beep(sounds.OK)
 
@@ -128,7 +123,7 @@ class WipeDesk:
     @action
     def pick_drive(self, serial: str) -> None:
         if serial not in {d.serial for d in self.drives}:
-            self._refuse("Pick one of the asset's drives, or scan the drive")
+            self._kit.refuse("Pick one of the asset's drives, or scan the drive")
             return
         self.draft = replace(self.draft, drive=serial, drive_tag=None)
 
@@ -143,7 +138,7 @@ class WipeDesk:
             "destination": sz.DESTINATIONS,
         }.get(name)
         if allowed is None or value not in allowed:
-            self._refuse("Pick one of the choices shown")
+            self._kit.refuse("Pick one of the choices shown")
             return
         changed: dict[str, Any] = {name: value}
         draft = replace(self.draft, **changed)
@@ -166,7 +161,7 @@ class WipeDesk:
             "notes": 1000,
         }
         if name not in limits:
-            self._refuse("That is not a field of this form")
+            self._kit.refuse("That is not a field of this form")
             return
         changed: dict[str, Any] = {name: text[: limits[name]]}
         self.draft = replace(self.draft, **changed)
@@ -188,7 +183,7 @@ class WipeDesk:
         draft = self.draft
         why = sz.wipe_refusal(draft)
         if why is not None or draft.source is None or draft.method is None:
-            self._refuse(why or "Scan the asset the drive came from")
+            self._kit.refuse(why or "Scan the asset the drive came from")
             return
         self._kit.service.sanitize(
             draft.source,
