@@ -32,7 +32,7 @@ from assets.errors import AssetsError
 from assets.grades import parse_grade
 from assets.operations import KINDS
 from assets.roles import may
-from assets.tags import resolve
+from assets.tags import DEFAULT_TAG_CONFIG, TagConfig, resolve
 from sync.device.people import Person
 from sync.device.progress import SyncProgress
 from sync.protocol import AuditView
@@ -50,8 +50,8 @@ WEDGE_ENTER_S = 1.0  # a loaded phone may deliver the Enter late
 Runner = Callable[..., Any]  # page.run_task
 
 
-def tag_of(text: str, kind: str) -> str | None:
-    found = resolve(text)
+def tag_of(text: str, kind: str, config: TagConfig = DEFAULT_TAG_CONFIG) -> str | None:
+    found = resolve(text, config=config)
     return found.fields.get("tag") if found.kind == f"{kind}_tag" else None
 
 
@@ -143,6 +143,10 @@ class Controller:
         if self.person is None:
             return frozenset()
         return frozenset(kind for kind in KINDS if may(self.person.role, kind))
+
+    def _tag_of(self, text: str, kind: str) -> str | None:
+        """The tag of `kind` a scan holds, read with the store's label base URL."""
+        return tag_of(text, kind, self._svc.tag_config())
 
     @property
     def tools(self) -> tuple[Tool, ...]:
@@ -295,7 +299,7 @@ class Controller:
         """What a scan does follows the screen."""
         if self.tab == ASSET_TAB:
             self.open_asset(text)
-        elif self.tab == PALLET_TAB and (tag_of(text, "pallet") or self.pallet_tag is None):
+        elif self.tab == PALLET_TAB and (self._tag_of(text, "pallet") or self.pallet_tag is None):
             self.open_pallet(text)
         elif self.tab == PALLET_TAB:
             self.pallet_scan(text)
@@ -312,7 +316,7 @@ class Controller:
     def audit_scan(self, text: str) -> None:
         """On the Audit screen a location tag starts an audit there; an asset tag is found.
         Nothing is written until Finish (the lists come from this device's replica)."""
-        place, asset = tag_of(text, "location"), tag_of(text, "asset")
+        place, asset = self._tag_of(text, "location"), self._tag_of(text, "asset")
         if place is not None:
             self.audit = audit_screen(self._svc, place, ())  # refuses an unnamed tag
             self.audit_tag, self.audit_found, self.audit_history = place, (), None
@@ -417,7 +421,7 @@ class Controller:
 
     @action
     def claim(self, outcome: ScanOutcome) -> None:
-        if outcome.tag and tag_of(outcome.tag, "asset"):
+        if outcome.tag and self._tag_of(outcome.tag, "asset"):
             self._after_scan(self._flow.claim(outcome.tag))
         else:
             self._flow.start_claim(outcome.serial)
@@ -437,7 +441,7 @@ class Controller:
 
     @action
     def open_asset(self, text: str) -> None:
-        tag = tag_of(text, "asset")
+        tag = self._tag_of(text, "asset")
         if tag is None:
             self.tell(f"{text.strip()[:60]} is not an asset tag.", False)
             return
@@ -491,7 +495,7 @@ class Controller:
 
     @action
     def load_open_asset(self, pallet_text: str) -> None:
-        pallet = tag_of(pallet_text, "pallet")
+        pallet = self._tag_of(pallet_text, "pallet")
         if pallet is None or self.asset_tag is None:
             self.tell(f"{pallet_text.strip()[:60]} is not a pallet tag.", False)
             return
@@ -521,7 +525,7 @@ class Controller:
 
     @action
     def open_pallet(self, text: str) -> None:
-        tag = tag_of(text, "pallet")
+        tag = self._tag_of(text, "pallet")
         if tag is None:
             self.tell(f"{text.strip()[:60]} is not a pallet tag.", False)
             return
@@ -534,7 +538,7 @@ class Controller:
     def pallet_scan(self, text: str) -> None:
         """An asset scanned on the pallet screen: loaded while the pallet is open, else counted
         for the crew's confirmation."""
-        key = tag_of(text, "asset")
+        key = self._tag_of(text, "asset")
         if key is None or self.pallet_tag is None:
             self.tell(f"{text.strip()[:60]} is not an asset tag.", False)
             self.beep(sounds.ERROR)
@@ -572,7 +576,7 @@ class Controller:
     @action
     def load_scanned(self, text: str) -> None:
         """The pallet screen's load field (typed or scanned while it has focus)."""
-        key = tag_of(text, "asset")
+        key = self._tag_of(text, "asset")
         if key is None or self.pallet_tag is None:
             self.tell(f"{text.strip()[:60]} is not an asset tag.", False)
             return
@@ -608,7 +612,7 @@ class Controller:
 
     @action
     def count_for_confirm(self, text: str) -> None:
-        tag = tag_of(text, "asset")
+        tag = self._tag_of(text, "asset")
         if tag is None:
             self.tell(f"{text.strip()[:60]} is not an asset tag.", False)
             return

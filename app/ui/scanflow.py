@@ -223,7 +223,7 @@ class ScanFlow:
         path = as_location_path(text)
         if path is not None:
             return self._set_location(path)
-        found = resolve(text, symbology)
+        found = resolve(text, symbology, self.service.tag_config())
         if found.kind == "location_tag":
             tag = found.fields["tag"]
             try:

@@ -22,7 +22,18 @@ from assets.errors import AssetsError, InvalidOperation
 from assets.merge import DEFAULT_RULES, AssetState, LocationState, MergeRules, PalletState
 from assets.operations import Operation, build_operation, parse_key
 from assets.roles import may, refusal
-from sync.device import cache, clock, entered, history, location_audit, outbox, people, view
+from assets.tags import TagConfig
+from sync.device import (
+    cache,
+    clock,
+    entered,
+    history,
+    location_audit,
+    outbox,
+    people,
+    store_settings,
+    view,
+)
 from sync.device.database import DeviceDatabase
 from sync.device.outbox import OutboxRow
 from sync.device.state import load_state, save_state
@@ -247,6 +258,11 @@ class DeviceService:
 
         Optimistic: a claim recorded here and not yet synced answers at once."""
         return self.location_tag(tag).state.path
+
+    def tag_config(self) -> TagConfig:
+        """How this store's tags read: its label base URL first (a QR printed with the store's
+        `label_base_url` resolves as a tag), as the last sync brought it."""
+        return store_settings.read(self.db).tag_config
 
     def location_tags(self) -> list[LocationState]:
         """Every location tag known here (pulled, or claimed on this device), by key."""

@@ -232,6 +232,18 @@ def AssetView(
             ", ".join(sorted(state.sightings)) or "—",
         ),
     )
+    # Columns an import did not know (Snipe-IT's custom fields), kept per asset.
+    details = (
+        [
+            section(
+                "DETAILS",
+                *(info_row(name, value or "—") for name, value in sorted(state.fields.items())),
+                identifier="asset-fields",
+            )
+        ]
+        if state.fields
+        else []
+    )
     choices = present.next_statuses(state.status)
     status_buttons: list[ft.Control] = [
         tagged(
@@ -277,6 +289,7 @@ def AssetView(
             header,
             ft.Row(badges, wrap=True) if badges else ft.Container(height=0),
             facts,
+            *details,
             *offered,
             history_section(history, history_complete, signed=signed),
         ],

@@ -1,4 +1,5 @@
-"""Steps the browser tests share: signing in and out, claiming a tag, counting scan rows."""
+"""Steps the browser tests share: signing in and out, syncing, claiming a tag, counting scan
+rows."""
 
 from __future__ import annotations
 
@@ -6,7 +7,16 @@ import re
 import time
 from typing import Any
 
-from tests.app.browser.flutter import by_id, label_of, type_into, wait_id, wedge
+from tests.app.browser.flutter import (
+    by_id,
+    label_of,
+    press,
+    tab,
+    type_into,
+    wait_id,
+    wait_label,
+    wedge,
+)
 
 
 def sign_in(page: Any, username: str, pin: str) -> None:
@@ -87,3 +97,12 @@ def draw(page: Any, box: dict[str, float]) -> None:
     page.mouse.move(left + width * 0.7, top + height * 0.85, steps=6)
     page.mouse.up()
     time.sleep(0.5)
+
+
+def sync_now(page: Any) -> None:
+    """Sync from the Sync tool and wait until everything is sent."""
+    tab(page, "Sync")
+    page.wait_for_selector("[flt-semantics-identifier='busy']", state="detached", timeout=120_000)
+    wait_id(page, "sync-now")
+    press(page, "sync-now")  # where it is drawn: a repaint may leave a stale copy for a while
+    wait_label(page, "sync-indicator", "Synced · all sent", 60)

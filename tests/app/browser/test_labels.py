@@ -16,8 +16,7 @@ from scanner.labels import STOCKS
 from tests.app.browser.conftest import Stack
 from tests.app.browser.flutter import press, tab, type_into, wait_label, wedge
 from tests.app.browser.lifecycle_steps import change_settings, field_in_view, id_in_view
-from tests.app.browser.steps import signed_in
-from tests.app.browser.test_receive import sync_now
+from tests.app.browser.steps import signed_in, sync_now
 from tests.app.ui.desks import label_payloads
 
 pytestmark = pytest.mark.browser

@@ -17,9 +17,9 @@ import pytest
 
 from assets.tags import make_tag
 from tests.app.browser.conftest import Stack
-from tests.app.browser.flutter import open_tool, tab, wait_id, wait_label, wedge
+from tests.app.browser.flutter import open_tool, wait_id, wait_label, wedge
 from tests.app.browser.forms import fill, shows, tap, thumb_sized
-from tests.app.browser.steps import signed_in
+from tests.app.browser.steps import signed_in, sync_now
 
 pytestmark = pytest.mark.browser
 
@@ -59,12 +59,6 @@ def offline(stack: Stack) -> Iterator[None]:
         stack.start_store()
 
 
-def sync(page: Any) -> None:
-    tab(page, "Sync")
-    wait_id(page, "sync-now").click()
-    wait_label(page, "sync-indicator", "Synced · all sent", 60)
-
-
 def take_in(page: Any, tag: str, search: str, model: str, *drives: str) -> None:
     """Intake by wedge: the asset's tag and its drives' serials, then the model, then Done."""
     open_tool(page, "intake")
@@ -100,7 +94,7 @@ def test_intake_of_a_laptop_with_two_drives(page: Any, stack: Stack) -> None:
         wait_label(page, "notice", "Dell Latitude 5420, 2 drives")
         wait_label(page, "intake-last-0", LAPTOP)
         page.screenshot(path=str(stack.home / "intake-done.png"))  # kept for a look
-    sync(page)
+    sync_now(page)
     (args,) = store_ops(stack, "register", LAPTOP)
     assert args["storage_serials"] == [DISK_1, DISK_2]
     assert (args["make"], args["model"], args["category"]) == ("Dell", "Latitude 5420", "laptop")
@@ -128,7 +122,7 @@ def test_a_wipe_record_per_drive(page: Any, stack: Stack) -> None:
         page.screenshot(path=str(stack.home / "wipe-second-drive.png"))  # kept for a look
         tap(page, "wipe-record")
         wait_label(page, "notice", f"Every drive of {WIPED} has a verified record")
-    sync(page)
+    sync_now(page)
     records = store_ops(stack, "sanitize", WIPED)
     assert [r["storage_serial"] for r in records] == [DISK_3, DISK_4]
     for record in records:
@@ -167,7 +161,7 @@ def test_a_disposal_refused_for_a_missing_wipe_then_accepted(page: Any, stack: S
         wait_label(page, "dispose-control", "Every drive has a verified sanitization record")
         tap(page, "dispose-record")
         wait_label(page, "notice", f"{SOLD}: Resale recorded")
-    sync(page)
+    sync_now(page)
     (args,) = store_ops(stack, "dispose", SOLD)
     assert args["outcome"] == "resale" and args["vendor"] == "ReTech Resale"
     assert args["value"] == {"amount": "80", "currency": "USD"}

@@ -28,21 +28,13 @@ from tests.app.browser.lifecycle_steps import (
     id_in_view,
     store_rows,
 )
-from tests.app.browser.steps import signed_in
+from tests.app.browser.steps import signed_in, sync_now
 
 pytestmark = pytest.mark.browser
 
 PALLET = make_tag("pallet", 9601)
 ON = [make_tag("asset", n) for n in (291, 292, 293)]  # the demo store's assets
 EXTRA = make_tag("asset", 294)
-
-
-def sync_now(page: Any) -> None:
-    tab(page, "Sync")
-    page.wait_for_selector("[flt-semantics-identifier='busy']", state="detached", timeout=120_000)
-    wait_id(page, "sync-now")
-    press(page, "sync-now")  # where it is drawn: a repaint may leave a stale copy for a while
-    wait_label(page, "sync-indicator", "Synced · all sent", 60)
 
 
 def pallet_conflicts(stack: Stack) -> dict[str, str]:

@@ -17,8 +17,8 @@ import pytest
 
 from assets.tags import make_tag
 from tests.app.browser.conftest import VIEWPORT, Stack
-from tests.app.browser.flutter import by_id, press, tab, type_into, wait_id, wait_label
-from tests.app.browser.steps import signed_in
+from tests.app.browser.flutter import by_id, press, tab, type_into, wait_id, wait_label, wedge
+from tests.app.browser.steps import signed_in, sync_now
 
 pytestmark = pytest.mark.browser
 
@@ -140,3 +140,27 @@ def test_a_certificate_pdf_for_a_typed_tag(supervisor: Any, tmp_path: Path) -> N
     finally:
         pdf.close()
     assert DISPOSED in text and "resale" in text.lower()
+
+
+CUSTOM = make_tag("asset", 9001)
+
+
+def test_an_imported_custom_field_shows_on_the_asset_screen(
+    supervisor: Any, stack: Stack, tmp_path: Path
+) -> None:
+    page = supervisor
+    tab(page, "Data")
+    with_field = tmp_path / "custom.csv"
+    with_field.write_text(
+        f"{HEADER},Cost centre\r\n"
+        f"{CUSTOM},SN-C1,Dell,Latitude 7420,laptop,false,,,DAL1/B7/R1,storage,CC-7\r\n",
+        newline="",
+    )
+    _upload(page, with_field)
+    wait_label(page, "import-plan", "1 rows: 1 to add", 30)
+    press(page, "import-go")
+    wait_label(page, "import-done", "Imported custom.csv", 60)
+    sync_now(page)  # the import's operations reach this device like any other device's
+    tab(page, "Asset")
+    wedge(page, CUSTOM)
+    wait_label(page, "asset-fields", r"Cost centre.*CC-7", 30)

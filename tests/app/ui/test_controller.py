@@ -19,6 +19,8 @@ from app.ui.scanflow import REFUSED, SEEN
 from app.ui.session import DeviceSession
 from app.ui.wedge import keys_for
 from assets.tags import make_tag
+from sync.device import store_settings
+from sync.protocol import StoreSettingsView
 
 PLACE, OTHER = "DAL1/B1/CLOSET-2", "DAL1/B1/CLOSET-3"
 A1, A2, A3 = (make_tag("asset", n) for n in (1, 2, 3))
@@ -290,3 +292,25 @@ def test_a_late_method_answer_for_a_gone_control_does_not_stop_the_page() -> Non
     flet_guard.install()
     flet_guard.install()  # idempotent
     Session.handle_invoke_method_results(Gone(), 84449, "call", None, None)  # type: ignore[arg-type]
+
+
+def test_a_qr_link_with_the_store_s_base_url_reads_as_its_tag(
+    c: Controller, session: DeviceSession
+) -> None:
+    """A store that prints its own `label_base_url`: the label's QR (base URL + tag) is that
+    tag on the Scan, Asset and Pallet screens; the default base URL still reads too."""
+    base = "https://assets.example/t/"
+    store_settings.pulled(
+        session.db, StoreSettingsView(weight_tolerance_pct="2", label_base_url=base), 0
+    )
+    scan(c, PLACE)
+    scan(c, f"{base}{A1}")
+    assert c.scans[0].kind == SEEN and sightings(session, A1) == 1
+    c.show(ctl.ASSET_TAB)
+    scan(c, f"{base}{A2}")
+    assert c.asset is not None and c.asset.tag == A2
+    c.show(ctl.PALLET_TAB)
+    scan(c, f"{base}{PALLET}")
+    assert c.pallet_tag == PALLET
+    scan(c, f"https://tagtrail.local/t/{A3}")
+    assert session.service.asset(A3).state.pallet == f"pallet:{PALLET}"
