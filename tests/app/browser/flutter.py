@@ -115,7 +115,9 @@ def press(page: Any, identifier: str, timeout_s: float = 60.0) -> None:
 
 def open_tool(page: Any, name: str) -> None:
     """More, then the tool's row (test id `tool-<key>`); wait for the tool's screen."""
+    from tests.app.browser.forms import tap  # forms builds on this module
+
     key = name.lower()
     tab(page, "More")
-    press(page, f"tool-{key}")
+    tap(page, f"tool-{key}")  # the list is longer than a phone's screen: scroll to the row
     wait_id(page, f"screen-{key}")

@@ -32,11 +32,12 @@ def into_view(page: Any, selector: str, timeout_s: float = 90.0) -> tuple[float,
     step, misses = 260, 0
     while time.monotonic() < deadline:
         centres = _centres(page, selector, 1.5)
-        on_screen = [c for c in centres if TOP <= c[1] <= BOTTOM]
+        bottom = (page.viewport_size or {}).get("height", 844) - (844 - BOTTOM)
+        on_screen = [c for c in centres if TOP <= c[1] <= bottom]
         if on_screen:
             return on_screen[0][0], on_screen[0][1]
         if centres:  # drawn, but off screen: scroll towards it
-            wheel = 200 if centres[0][1] > BOTTOM else -200
+            wheel = 200 if centres[0][1] > bottom else -200
         else:
             misses += 1
             if misses % 14 == 0:
