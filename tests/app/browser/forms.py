@@ -43,7 +43,7 @@ def into_view(page: Any, selector: str, timeout_s: float = 90.0) -> tuple[float,
             if misses % 14 == 0:
                 step = -step  # not that way: look the other way
             wheel = step
-        page.mouse.move(195, 420)
+        page.mouse.move(20, 420)  # the screen's margin: a text field there would take the wheel
         page.mouse.wheel(0, wheel)
         time.sleep(0.4)
     raise AssertionError(f"{selector} never came into view")

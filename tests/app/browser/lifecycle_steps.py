@@ -35,7 +35,7 @@ def into_view(page: Any, locator: Any, attempts: int = 16) -> Any:
         box = _box(locator)
         if box and box["y"] >= VIEW_TOP and box["y"] + box["height"] <= VIEW_BOTTOM:
             return locator
-        page.mouse.move(195, 420)
+        page.mouse.move(20, 420)  # the screen's margin: a text field there would take the wheel
         down = (box is None and attempt < attempts // 2) or (box is not None and box["y"] > 400)
         page.mouse.wheel(0, 220 if down else -220)
         time.sleep(0.4)
