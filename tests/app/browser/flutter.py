@@ -119,5 +119,7 @@ def open_tool(page: Any, name: str) -> None:
 
     key = name.lower()
     tab(page, "More")
+    page.mouse.move(20, 420)
+    page.mouse.wheel(0, -3000)  # More may be left scrolled down: start from its top
     tap(page, f"tool-{key}")  # the list is longer than a phone's screen: scroll to the row
     wait_id(page, f"screen-{key}")
