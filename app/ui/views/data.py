@@ -232,7 +232,8 @@ def DataView(desk: DataDesk) -> ft.Control:
             tagged(  # always there (shown or not): nothing below it moves under a finger
                 "data-working",
                 ft.Column(
-                    [ft.ProgressBar(), ft.Text(desk.working or "")], visible=bool(desk.working)
+                    [ft.ProgressBar(), ft.Text(desk.working or "")],
+                    opacity=1.0 if desk.working else 0.0,  # hidden, never absent: see above
                 ),
             ),
             ft.ResponsiveRow(

@@ -204,7 +204,11 @@ def ReportsView(desk: ReportsDesk) -> ft.Control:
     # the same slots whatever the state, so a control under a finger is never swapped for
     # another by a repaint that only shows or hides the busy bar
     parts += [
-        tagged("report-loading", ft.ProgressBar(visible=desk.loading), "Reading the report"),
+        tagged(
+            "report-loading",
+            ft.ProgressBar(opacity=1.0 if desk.loading else 0.0),
+            "Reading the report",
+        ),
         tagged(
             "report-problem",
             ft.Text(desk.problem or "", color=theme.BAD, visible=bool(desk.problem)),
