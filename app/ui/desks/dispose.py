@@ -78,7 +78,7 @@ class DisposeDesk:
     def scan(self, text: str) -> None:
         scanned = read(text)
         if scanned.kind != ASSET:
-            self._kit.refuse(f"{scanned.label} {scanned.value}: scan the asset's tag")
+            self._kit.refuse(f"{scanned.label} “{scanned.value}”: scan the asset's tag")
             return
         state = self._kit.service.asset(scanned.value).state
         if not state.registered:

@@ -78,7 +78,7 @@ class IntakeDesk:
             said = f"Drive {scanned.value} added."
         else:
             first = "the asset's tag" if self.draft.tag is None else "a drive serial or a tag"
-            self._kit.refuse(f"{scanned.label} {scanned.value}: scan {first} here")
+            self._kit.refuse(f"{scanned.label} “{scanned.value}”: scan {first} here")
             return
         if why is not None:
             self._kit.refuse(why)

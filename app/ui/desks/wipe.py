@@ -89,7 +89,7 @@ class WipeDesk:
         elif scanned.kind == ASSET:
             self._asset(scanned.value)
         else:
-            self._kit.refuse(f"{scanned.label} {scanned.value}: scan the drive, then its asset")
+            self._kit.refuse(f"{scanned.label} “{scanned.value}”: scan the drive, then its asset")
             return
         self._kit.beep(sounds.OK)
 
