@@ -81,9 +81,11 @@ def table_view(table: Table, start: int) -> ft.Control:
     return tagged("report-table", grid, f"{len(table.rows)} lines")
 
 
-def pager(page: Page, on_previous: Callable[[], Any], on_next: Callable[[], Any]) -> ft.Control:
-    """Where the table is in the report, and the way to the lines before and after it."""
-    where = tagged("report-lines", ft.Text(page.words(), size=15, weight=ft.FontWeight.W_600))
+def pager(page: Page, desk: ReportsDesk, end: str = "") -> ft.Control:
+    """Where the table is in the report, and the way to the lines before and after it (`end`:
+    the ids' suffix of the copy under the table, where a thumb is after a long page)."""
+    words = ft.Text(page.words(), size=15, weight=ft.FontWeight.W_600)
+    where = tagged(f"report-lines{end}", words)
     if page.whole:
         return where
     more = (
@@ -93,17 +95,17 @@ def pager(page: Page, on_previous: Callable[[], Any], on_next: Callable[[], Any]
         [
             big_button(
                 "Previous",
-                lambda _e: on_previous(),
+                lambda _e: desk.previous_page(),
                 icon=ft.Icons.CHEVRON_LEFT,
-                identifier="report-previous",
+                identifier=f"report-previous{end}",
                 filled=False,
                 disabled=page.start == 0,
             ),
             big_button(
                 f"Next {more:,}" if page.more else "Next",
-                lambda _e: on_next(),
+                lambda _e: desk.next_page(),
                 icon=ft.Icons.CHEVRON_RIGHT,
-                identifier="report-next",
+                identifier=f"report-next{end}",
                 filled=False,
                 disabled=not page.more,
             ),
@@ -149,8 +151,9 @@ def shown_view(shown: Shown, page: Page, desk: ReportsDesk) -> list[ft.Control]:
         ),
         figures,
         # above the table, so a thumb pages without scrolling past a hundred lines first
-        pager(page, desk.previous_page, desk.next_page),
+        pager(page, desk),
         body,
+        *([] if page.whole else [pager(page, desk, "-end")]),  # and under it, after reading
     ]
 
 
@@ -237,11 +240,9 @@ def ReportsView(desk: ReportsDesk) -> ft.Control:
             ft.ProgressBar(opacity=1.0 if desk.loading else 0.0),
             "Reading the report",
         ),
-        tagged(
-            "report-problem",
-            ft.Text(desk.problem or "", color=theme.BAD, visible=bool(desk.problem)),
-        ),
     ]
+    if desk.problem:  # present only then: Flet refuses an invisible child of a semantics node
+        parts.append(tagged("report-problem", ft.Text(desk.problem, color=theme.BAD)))
     if desk.shown is not None and desk.page is not None and desk.shown.key == desk.key:
         parts.extend(shown_view(desk.shown, desk.page, desk))
     return ft.Column(parts, spacing=12, scroll=ft.ScrollMode.AUTO, expand=True)

@@ -28,7 +28,7 @@ def SettingsForm(desk: SettingsDesk, held: StoreSettingsView) -> ft.Control:
     parts: list[ft.Control] = []
     for setting in SETTINGS:
         problem = desk.problems.get(setting.name)
-        parts += [
+        parts.append(
             Field(
                 label=setting.label,
                 value=values[setting.name],
@@ -36,13 +36,17 @@ def SettingsForm(desk: SettingsDesk, held: StoreSettingsView) -> ft.Control:
                 on_change=typed(setting.name),
                 on_submit=save,
                 border_color=theme.BAD if problem else None,
-            ),
-            tagged(
-                f"setting-problem-{setting.name}",
-                ft.Text(problem or "", color=theme.BAD, size=14, visible=bool(problem)),
-            ),
-        ]
-    parts.append(big_button("Save", save, icon=ft.Icons.SAVE, identifier="settings-save"))
+                key=f"field-{setting.name}",  # keyed: a reason shown above it never remakes it
+            )
+        )
+        if problem:  # present only when there is one: Flet refuses an invisible semantics child
+            text = ft.Text(problem, color=theme.BAD, size=14)
+            parts.append(
+                tagged(f"setting-problem-{setting.name}", text, key=f"problem-{setting.name}")
+            )
+    parts.append(
+        big_button("Save", save, icon=ft.Icons.SAVE, identifier="settings-save"),
+    )
     return ft.Column(parts, spacing=10)
 
 
@@ -65,21 +69,17 @@ def SettingsView(desk: SettingsDesk) -> ft.Control:
             size=13,
             color=ft.Colors.ON_SURFACE_VARIANT,
         ),
-        # the same slots whatever the state (see the Reports view)
+        # hidden by opacity, never absent: the fields below do not move when it shows
         tagged(
             "settings-loading",
             ft.ProgressBar(opacity=1.0 if desk.loading else 0.0),
             "Asking the central store",
         ),
-        tagged(
-            "settings-problem",
-            ft.Text(desk.problem or "", color=theme.BAD, visible=bool(desk.problem)),
-        ),
-        tagged(
-            "settings-saved",
-            ft.Text(desk.saved or "", color=theme.OK, visible=bool(desk.saved)),
-        ),
     ]
+    if desk.problem:
+        parts.append(tagged("settings-problem", ft.Text(desk.problem, color=theme.BAD)))
+    if desk.saved:
+        parts.append(tagged("settings-saved", ft.Text(desk.saved, color=theme.OK)))
     held = desk.current
     if held is not None:
         # a new key when the store's values change: the fields start again from them

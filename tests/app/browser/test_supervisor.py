@@ -148,7 +148,8 @@ def test_a_report_longer_than_a_page_is_read_to_its_last_line_and_back(
         wait_label(page, "report-lines", f"Lines {start + 1}–{last} of {total}", 30)
         shows(page, f"report-row-{start}", rf"^{tags[start]} \|")  # the page's first line
     wait_label(page, f"report-row-{len(tags) - 1}", rf"^{tags[-1]} \|")  # the last line
-    tap(page, "report-previous")
+    thumb_sized(page, "report-previous-end")
+    tap(page, "report-previous-end")  # the copy under the table, where the thumb is now
     wait_label(page, "report-lines", f"Lines {start - 99}–{start} of more than {start}", 30)
     shows(page, f"report-row-{start - 100}", rf"^{tags[start - 100]} \|")
 
