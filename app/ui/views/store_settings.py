@@ -44,10 +44,9 @@ def SettingsForm(desk: SettingsDesk, held: StoreSettingsView) -> ft.Control:
             parts.append(
                 tagged(f"setting-problem-{setting.name}", text, key=f"problem-{setting.name}")
             )
-    parts.append(
-        big_button("Save", save, icon=ft.Icons.SAVE, identifier="settings-save"),
-    )
-    return ft.Column(parts, spacing=10)
+    parts.append(big_button("Save", save, icon=ft.Icons.SAVE, identifier="settings-save"))
+    # the fields as wide as the screen: a long web address stays readable
+    return ft.Column(parts, spacing=10, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
 
 
 def _held(held: StoreSettingsView) -> ft.Control:
