@@ -5,7 +5,7 @@ table. Pure data in, frozen data out (no flet), so a test checks every figure an
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +23,7 @@ from sync.protocol import (
 )
 
 CHART_BARS = 12  # bars a chart draws at most (the table lists every line)
+PAGE_LINES = 100  # table lines on one page (a paged report asks the store for this many)
 PERIODS = (("month", "Month"), ("week", "Week"), ("day", "Day"))
 # Colours for series that have no vocabulary colour (currencies, weights), in order.
 PALETTE = ("#1565c0", "#2e7d32", "#ef6c00", "#8e24aa", "#00897b", "#6d4c41")
@@ -72,7 +73,58 @@ class Shown:
     figures: tuple[tuple[str, str], ...]  # (what, value) headline figures
     chart: Chart
     table: Table
-    more: bool = False  # the store has more lines than this page (the CSV has them all)
+    next_cursor: str | None = None  # the store has more lines: ask for them with this
+
+    @property
+    def more(self) -> bool:
+        return self.next_cursor is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Which of a report's lines the table shows."""
+
+    start: int  # lines before this page
+    shown: int  # lines on it
+    total: int | None  # every line of the report; None: more follow, not counted yet
+
+    @property
+    def whole(self) -> bool:
+        return self.start == 0 and self.total == self.shown
+
+    @property
+    def more(self) -> bool:
+        return self.total is None or self.start + self.shown < self.total
+
+    def words(self) -> str:
+        """`Lines 101–200 of 340` (or `of more than 200` while the store has not said)."""
+        last = self.start + self.shown
+        if self.shown == 0:
+            return "No lines." if self.start == 0 else f"No lines after line {self.start:,}."
+        if self.whole:
+            return "1 line" if self.shown == 1 else f"All {self.shown:,} lines"
+        total = f"more than {last:,}" if self.total is None else f"{self.total:,}"
+        return f"Lines {self.start + 1:,}–{last:,} of {total}"
+
+
+def page_of(shown: Shown, start: int, size: int = PAGE_LINES) -> tuple[Shown, Page]:
+    """A report the store sent whole, cut to the `size` lines from `start` (figures and
+    chart stay those of the whole report)."""
+    rows = shown.table.rows
+    last_page = (max(len(rows), 1) - 1) // size * size  # a shorter re-read: its last page
+    start = max(0, min(start // size * size, last_page))
+    page = Page(start, len(rows[start : start + size]), len(rows))
+    return replace(shown, table=replace(shown.table, rows=rows[start : start + size])), page
+
+
+def store_page(shown: Shown, start: int) -> tuple[Shown, Page]:
+    """One page of a report the store pages: its total is known once no more follow. Its
+    figures count this page only, so they say so when there are other pages."""
+    page = Page(start, len(shown.table.rows), None if shown.more else start + len(shown.table.rows))
+    if page.whole:
+        return shown, page
+    figures = tuple((f"{what} on this page", value) for what, value in shown.figures)
+    return replace(shown, figures=figures), page
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +133,7 @@ class Query:
     period: str = "month"
     since: str | None = None
     until: str | None = None
+    cursor: str | None = None  # a paged report's page: the previous page's next_cursor
 
     def params(self, report: Report) -> dict[str, str | int | None]:
         """The query string the report's CSV takes (the same as its data)."""
@@ -102,6 +155,7 @@ class Report:
     by_site: bool = True
     by_period: bool = False
     by_window: bool = False
+    paged: bool = False  # the store sends it a page at a time (`Query.cursor`)
 
 
 # ---- numbers in people's words ---------------------------------------------------------
@@ -180,7 +234,7 @@ def shape_by_location(report: AssetsByLocationReport) -> Shown:
         figures,
         chart,
         Table(("Location", "Site", "Assets"), rows),
-        more=report.next_cursor is not None,
+        next_cursor=report.next_cursor,
     )
 
 
@@ -211,7 +265,7 @@ def shape_storage_age(report: StorageAgeReport) -> Shown:
         figures,
         chart,
         Table(("Tag", "Status", "Location", "Since", "Days"), rows),
-        more=report.next_cursor is not None,
+        next_cursor=report.next_cursor,
     )
 
 
@@ -307,7 +361,7 @@ def shape_devices(report: DevicesReport) -> Shown:
         figures,
         chart,
         Table(("Device", "Name", "Last contact", "Waiting", "Sent"), rows),
-        more=report.next_cursor is not None,
+        next_cursor=report.next_cursor,
     )
 
 
@@ -357,15 +411,17 @@ REPORTS: tuple[Report, ...] = (
         "assets-by-location",
         "By location",
         "How many assets are at each place",
-        lambda desk, q: desk.assets_by_location(q.site),
+        lambda desk, q: desk.assets_by_location(q.site, PAGE_LINES, q.cursor),
         shape_by_location,
+        paged=True,
     ),
     Report(
         "storage-age",
         "Storage age",
         "Storage and surplus sitting idle, oldest first",
-        lambda desk, q: desk.storage_age(q.site),
+        lambda desk, q: desk.storage_age(q.site, None, PAGE_LINES, q.cursor),
         shape_storage_age,
+        paged=True,
     ),
     Report(
         "recovery",
@@ -389,9 +445,10 @@ REPORTS: tuple[Report, ...] = (
         "devices",
         "Devices",
         "Each device's sync backlog and last contact",
-        lambda desk, q: desk.devices(),
+        lambda desk, q: desk.devices(PAGE_LINES, q.cursor),
         shape_devices,
         by_site=False,
+        paged=True,
     ),
     Report(
         "disposition",

@@ -23,6 +23,7 @@ from app.ui.desks.intake import IntakeDesk
 from app.ui.desks.labels import LabelsDesk, may_print
 from app.ui.desks.receive import ReceiveDesk
 from app.ui.desks.reports import ReportsDesk
+from app.ui.desks.store_settings import SettingsDesk
 from app.ui.desks.wipe import WipeDesk
 from app.ui.files import Files
 from app.ui.session import DeviceSession
@@ -32,6 +33,7 @@ from app.ui.views.intake import IntakeView
 from app.ui.views.labels import LabelsView
 from app.ui.views.receive import ReceiveView
 from app.ui.views.reports import ReportsView
+from app.ui.views.store_settings import SettingsView
 from app.ui.views.wipe import WipeView
 from assets.roles import may, may_use
 from sync.device.people import Person
@@ -165,6 +167,15 @@ TOOLS: tuple[Tool, ...] = (
         uses("report"),
         make=DataDesk,
         draw=DataView,
+    ),
+    Tool(
+        "settings",
+        "Store settings",
+        "Organisation name, label web address, weight tolerance",
+        ft.Icons.TUNE,
+        uses("configure"),
+        make=SettingsDesk,
+        draw=SettingsView,
     ),
 )
 BY_KEY = {tool.key: tool for tool in TOOLS}

@@ -1,5 +1,6 @@
 """A supervisor's desk at the central store: reports (as data and as CSV), exports,
-certificates (PDF) and CSV imports, all with the device's token and the supervisor's sign-in.
+certificates (PDF), CSV imports and (admins) the store's settings, all with the device's
+token and the signed-in person's.
 
 Online only, and blocking: the app runs each call in a worker thread. Every answer is either
 what was asked for or one of the device side's errors: `ServerUnreachable` (offline, store
@@ -8,6 +9,7 @@ file with bad rows: nothing was imported, the report lists each)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ from sync.protocol import (
     ImportReport,
     RecoveryReport,
     StorageAgeReport,
+    StoreSettingsView,
 )
 
 READ_TIMEOUT_S = 20.0  # a report or a certificate: a person waits for it
@@ -261,6 +264,22 @@ class StoreDesk:
             return ImportReport.model_validate_json(response.content)
         except ValidationError as exc:
             raise ServerRefused(response.status_code, f"not an import report: {exc}"[:300]) from exc
+
+    # ---- the store's settings (admins change them) -------------------------------------
+
+    def settings(self) -> StoreSettingsView:
+        return self._read("settings", StoreSettingsView, {})
+
+    def change_settings(self, values: Mapping[str, str]) -> StoreSettingsView:
+        """Change some settings, all or none. The values go as typed: the store is the one
+        judge of them (its refusal is a `StoreSaid` naming the setting)."""
+        # json escapes a lone surrogate as \ud800: sent whole, for the store to refuse in words
+        body = json.dumps(dict(values)).encode()
+        response = self._send("PUT", "settings", content=body, content_type="application/json")
+        try:
+            return StoreSettingsView.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise ServerRefused(response.status_code, f"not the settings: {exc}"[:300]) from exc
 
     # ---- certificates (PDF) ------------------------------------------------------------
 

@@ -1,5 +1,10 @@
 """The Reports tool's state: which report, for which site and period, what the store said
-(figures, a chart, a table), and the report as a CSV download."""
+(figures, a chart, a table), which page of its lines is shown, and the report as a CSV
+download.
+
+A report the store pages (places, storage age, devices) is read a page at a time with the
+store's cursor; the desk keeps the cursors of the pages before, so Previous goes back without
+the store keeping anything. A report the store sends whole is cut into pages here."""
 
 from __future__ import annotations
 
@@ -11,7 +16,17 @@ import flet as ft
 
 from app.ui import words
 from app.ui.handlers import action
-from app.ui.reporting import BY_KEY, REPORTS, Query, Report, Shown
+from app.ui.reporting import (
+    BY_KEY,
+    PAGE_LINES,
+    REPORTS,
+    Page,
+    Query,
+    Report,
+    Shown,
+    page_of,
+    store_page,
+)
 from sync.device.store_desk import StoreSaid
 from sync.errors import ServerUnreachable
 
@@ -40,7 +55,12 @@ class ReportsDesk:
         self.period = "month"
         self.since = ""
         self.until = ""
-        self.shown: Shown | None = None
+        self.shown: Shown | None = None  # the page shown
+        self.page: Page | None = None  # which lines of the report `shown` holds
+        self._whole: Shown | None = None  # a report the store sent whole, every line
+        self._cursor: str | None = None  # the store's cursor of the page shown
+        self._before: tuple[tuple[str | None, int], ...] = ()  # (cursor, start) of earlier pages
+        self._start = 0  # lines before the page shown
         self.loading = False
         self.problem: str | None = None  # why nothing is shown (offline…)
 
@@ -50,7 +70,11 @@ class ReportsDesk:
 
     def query(self) -> Query:
         site = self.site.strip().upper() or None
-        return Query(site, self.period, self.since.strip() or None, self.until.strip() or None)
+        since, until = self.since.strip() or None, self.until.strip() or None
+        return Query(site, self.period, since, until, self._cursor)
+
+    def _first_page(self) -> None:
+        self._cursor, self._before, self._start, self._whole = None, (), 0, None
 
     def failed(self, exc: BaseException) -> None:
         log.warning("reports: %r", exc)
@@ -71,38 +95,78 @@ class ReportsDesk:
     def choose(self, key: str) -> None:
         if key in BY_KEY and key != self.key:
             self.key = key
-            self.shown = None
+            self.shown, self.page = None, None
+            self._first_page()
             self.refresh()
 
     @action
     def set_filter(self, site: str, since: str, until: str) -> None:
         self.site, self.since, self.until = site, since, until
+        self._first_page()
         self.refresh()
 
     @action
     def set_period(self, period: str) -> None:
         if period != self.period:
             self.period = period
+            self._first_page()
             self.refresh()
+
+    @action
+    def next_page(self) -> None:
+        """The next lines: the store's next page, or the next cut of a whole report."""
+        shown, page = self.shown, self.page
+        if self.loading or shown is None or page is None or not page.more:
+            return
+        if self._whole is not None:
+            self._cut(page.start + PAGE_LINES)
+            return
+        self._before = (*self._before, (self._cursor, self._start))
+        self._cursor, self._start = shown.next_cursor, page.start + page.shown
+        self.refresh()
+
+    @action
+    def previous_page(self) -> None:
+        if self.loading:
+            return
+        if self._whole is not None and self.page is not None:
+            self._cut(self.page.start - PAGE_LINES)
+        elif self._before:  # also after a page the store did not send (offline)
+            (self._cursor, self._start), self._before = self._before[-1], self._before[:-1]
+            self.refresh()
+
+    def _cut(self, start: int) -> None:
+        assert self._whole is not None
+        self.shown, self.page = page_of(self._whole, start)
+        self._start = self.page.start
 
     @action
     async def load(self) -> None:
         """Ask the store for the chosen report (in a worker thread) and shape it."""
         self._asked += 1
-        asked, report, query = self._asked, self.report, self.query()
+        asked, report, query, start = self._asked, self.report, self.query(), self._start
         self.loading = True
         try:
             desk = self._kit.session.store_desk()
             answer = await asyncio.to_thread(report.read, desk, query)
             if asked == self._asked:
-                self.shown, self.problem = report.shape(answer), None
+                self._show(report, report.shape(answer), start)
         except Exception as exc:
             log.info("report %s not read: %r", report.key, exc)
             if asked == self._asked:
-                self.shown, self.problem = None, said(exc)
+                self.shown, self.page, self.problem = None, None, said(exc)
         finally:
             if asked == self._asked:
                 self.loading = False
+
+    def _show(self, report: Report, answer: Shown, start: int) -> None:
+        if report.paged:
+            self._whole = None
+            self.shown, self.page = store_page(answer, start)
+        else:  # re-read (a sync moved data): stay on the page the person was reading
+            self._whole = answer
+            self._cut(start)
+        self.problem = None
 
     @action
     async def save_csv(self) -> None:

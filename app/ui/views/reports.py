@@ -1,6 +1,6 @@
 """The Reports tool: pick a report, narrow it to a site (and a period), read the headline
-figures, the chart and the table, download the CSV. On a phone the chart sits above the table;
-from a tablet's width on they stand side by side."""
+figures, the chart and the table a page of lines at a time, download the CSV. On a phone the
+chart sits above the table; from a tablet's width on they stand side by side."""
 
 # ruff: noqa: N802  (flet components are named like the controls they return)
 
@@ -15,9 +15,8 @@ from app.ui import theme
 from app.ui.charts import bar_chart
 from app.ui.components import Field, big_button, tagged
 from app.ui.desks.reports import ReportsDesk
-from app.ui.reporting import PERIODS, REPORTS, Shown, Table
+from app.ui.reporting import PAGE_LINES, PERIODS, REPORTS, Page, Shown, Table
 
-TABLE_ROWS = 200  # rows drawn; the CSV has every line
 CELL_WIDTH = 112
 
 
@@ -57,8 +56,9 @@ def figure_box(index: int, what: str, value: str) -> ft.Control:
     )
 
 
-def table_view(table: Table) -> ft.Control:
-    """A plain grid: a header and one tagged row per line (scrolls sideways on a phone)."""
+def table_view(table: Table, start: int) -> ft.Control:
+    """A plain grid: a header and one tagged row per line of the page (scrolls sideways on a
+    phone); a row's id is its line's place in the whole report (`report-row-0` is line 1)."""
 
     def cells(values: tuple[str, ...], bold: bool) -> ft.Control:
         return ft.Row(
@@ -73,17 +73,51 @@ def table_view(table: Table) -> ft.Control:
         )
 
     lines: list[ft.Control] = [cells(table.columns, True), ft.Divider(height=1)]
-    for i, row in enumerate(table.rows[:TABLE_ROWS]):
-        lines.append(tagged(f"report-row-{i}", cells(row, False), " | ".join(row)))
+    for i, row in enumerate(table.rows):
+        lines.append(tagged(f"report-row-{start + i}", cells(row, False), " | ".join(row)))
     if not table.rows:
         lines.append(ft.Text("No lines.", color=ft.Colors.ON_SURFACE_VARIANT))
-    elif len(table.rows) > TABLE_ROWS:
-        lines.append(ft.Text(f"… and {len(table.rows) - TABLE_ROWS} more in the CSV"))
     grid = ft.Row([ft.Column(lines, spacing=6)], scroll=ft.ScrollMode.AUTO)
     return tagged("report-table", grid, f"{len(table.rows)} lines")
 
 
-def shown_view(shown: Shown, on_download: Callable[[], Any]) -> list[ft.Control]:
+def pager(page: Page, desk: ReportsDesk, end: str = "") -> ft.Control:
+    """Where the table is in the report, and the way to the lines before and after it (`end`:
+    the ids' suffix of the copy under the table, where a thumb is after a long page)."""
+    words = ft.Text(page.words(), size=15, weight=ft.FontWeight.W_600)
+    where = tagged(f"report-lines{end}", words)
+    if page.whole:
+        return where
+    more = (
+        PAGE_LINES if page.total is None else min(PAGE_LINES, page.total - page.start - page.shown)
+    )
+    buttons = ft.Row(
+        [
+            big_button(
+                "Previous",
+                lambda _e: desk.previous_page(),
+                icon=ft.Icons.CHEVRON_LEFT,
+                identifier=f"report-previous{end}",
+                filled=False,
+                disabled=page.start == 0,
+            ),
+            big_button(
+                f"Next {more:,}" if page.more else "Next",
+                lambda _e: desk.next_page(),
+                icon=ft.Icons.CHEVRON_RIGHT,
+                identifier=f"report-next{end}",
+                filled=False,
+                disabled=not page.more,
+            ),
+        ],
+        wrap=True,
+        spacing=8,
+        run_spacing=8,
+    )
+    return ft.Column([where, buttons], spacing=8)
+
+
+def shown_view(shown: Shown, page: Page, desk: ReportsDesk) -> list[ft.Control]:
     figures = ft.ResponsiveRow(
         [figure_box(i, what, value) for i, (what, value) in enumerate(shown.figures)],
         spacing=8,
@@ -92,15 +126,10 @@ def shown_view(shown: Shown, on_download: Callable[[], Any]) -> list[ft.Control]
     body = ft.ResponsiveRow(
         [
             ft.Container(bar_chart(shown.chart), col={"xs": 12, "md": 6}, padding=4),
-            ft.Container(table_view(shown.table), col={"xs": 12, "md": 6}, padding=4),
+            ft.Container(table_view(shown.table, page.start), col={"xs": 12, "md": 6}, padding=4),
         ],
         spacing=12,
         run_spacing=12,
-    )
-    more = (
-        [ft.Text("The store has more lines than shown: the CSV has them all.", size=13)]
-        if shown.more
-        else []
     )
     return [
         ft.Row(
@@ -114,15 +143,17 @@ def shown_view(shown: Shown, on_download: Callable[[], Any]) -> list[ft.Control]
                 # at the top, where a thumb reaches it before the long table
                 big_button(
                     "CSV",
-                    lambda _e: on_download(),
+                    lambda _e: desk.download(),
                     icon=ft.Icons.DOWNLOAD,
                     identifier="report-download",
                 ),
             ],
         ),
         figures,
+        # above the table, so a thumb pages without scrolling past a hundred lines first
+        pager(page, desk),
         body,
-        *more,
+        *([] if page.whole else [pager(page, desk, "-end")]),  # and under it, after reading
     ]
 
 
@@ -209,11 +240,9 @@ def ReportsView(desk: ReportsDesk) -> ft.Control:
             ft.ProgressBar(opacity=1.0 if desk.loading else 0.0),
             "Reading the report",
         ),
-        tagged(
-            "report-problem",
-            ft.Text(desk.problem or "", color=theme.BAD, visible=bool(desk.problem)),
-        ),
     ]
-    if desk.shown is not None and desk.shown.key == desk.key:
-        parts.extend(shown_view(desk.shown, desk.download))
+    if desk.problem:  # present only then: Flet refuses an invisible child of a semantics node
+        parts.append(tagged("report-problem", ft.Text(desk.problem, color=theme.BAD)))
+    if desk.shown is not None and desk.page is not None and desk.shown.key == desk.key:
+        parts.extend(shown_view(desk.shown, desk.page, desk))
     return ft.Column(parts, spacing=12, scroll=ft.ScrollMode.AUTO, expand=True)

@@ -1,13 +1,17 @@
 """The supervisor area in Chromium against the demo store, at 390x844 and at 1280x800: the
 Reports tool's figures, chart and table (side by side on a desktop), a CSV download and its
-content; a broken CSV upload (the check lists the bad row, nothing is imported), a good one
-imported; a certificate PDF downloaded and its text read."""
+content; a report longer than a page read to its last line and back; a broken CSV upload (the
+check lists the bad row, nothing is imported), a good one imported; a certificate PDF
+downloaded and its text read."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +22,7 @@ import pytest
 from assets.tags import make_tag
 from tests.app.browser.conftest import VIEWPORT, Stack
 from tests.app.browser.flutter import by_id, press, tab, type_into, wait_id, wait_label, wedge
+from tests.app.browser.forms import shows, tap, thumb_sized
 from tests.app.browser.steps import signed_in, sync_now
 
 pytestmark = pytest.mark.browser
@@ -95,6 +100,58 @@ def test_reports_at_a_desktop_width(supervisor: Any, stack: Stack, tmp_path: Pat
     chart, table = _box(page, "report-chart"), _box(page, "report-table")
     assert table["x"] >= chart["x"] + chart["width"] - 1  # side by side
     assert abs(table["y"] - chart["y"]) < 80
+
+
+IDLE_SEEDED = 150  # with the demo's surplus: more than two pages of storage age
+
+
+def _seed_idle(stack: Stack, tmp_path: Path) -> None:
+    """Assets in storage, written by the store's own import (not through the screen)."""
+    rows = [HEADER] + [
+        f"PAGE-{n:04d},SN-P{n},Dell,Latitude 7420,laptop,false,,,DAL1/B8/S{n:03d},storage"
+        for n in range(IDLE_SEEDED)
+    ]
+    seed = tmp_path / "idle.csv"
+    seed.write_text("\r\n".join(rows) + "\r\n", newline="")
+    env = dict(os.environ, TAGTRAIL_HOME=str(stack.home / "store"))
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "server", "import", str(seed)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_report_longer_than_a_page_is_read_to_its_last_line_and_back(
+    supervisor: Any, stack: Stack, tmp_path: Path
+) -> None:
+    page = supervisor
+    _seed_idle(stack, tmp_path)
+    order = [k for (k,) in _store(stack, "select key from idle_assets order by since_ms, key")]
+    tags = [key.removeprefix("asset:") for key in order]
+    assert len(tags) > 200
+    tab(page, "Reports")
+    wait_id(page, "report-storage-age", 30_000)
+    press(page, "report-storage-age")
+    wait_label(page, "report-lines", "Lines 1–100 of more than 100", 30)
+    thumb_sized(page, "report-next")
+    thumb_sized(page, "report-previous")
+    start = 0
+    while start + 100 < len(tags):
+        tap(page, "report-next")  # above the table: scrolled back up to after a long page
+        start += 100
+        last = min(start + 100, len(tags))
+        total = f"{len(tags)}" if last == len(tags) else f"more than {last}"
+        wait_label(page, "report-lines", f"Lines {start + 1}–{last} of {total}", 30)
+        shows(page, f"report-row-{start}", rf"^{tags[start]} \|")  # the page's first line
+    wait_label(page, f"report-row-{len(tags) - 1}", rf"^{tags[-1]} \|")  # the last line
+    thumb_sized(page, "report-previous-end")
+    tap(page, "report-previous-end")  # the copy under the table, where the thumb is now
+    wait_label(page, "report-lines", f"Lines {start - 99}–{start} of more than {start}", 30)
+    shows(page, f"report-row-{start - 100}", rf"^{tags[start - 100]} \|")
 
 
 def _upload(page: Any, path: Path) -> None:
