@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection
@@ -127,6 +127,15 @@ class Recorded:
 ExpectsFn = Callable[[Connection, Any], Mapping[str, str | None]]
 
 
+def _rules(conn: Connection) -> MergeRules:
+    """The fold's rules with the store's weight tolerance as this device last pulled it, so a
+    receipt is flagged here as the store will flag it."""
+    tolerance = store_settings.cached(conn).weight_tolerance_pct
+    if tolerance == DEFAULT_RULES.weight_tolerance_pct:
+        return DEFAULT_RULES
+    return replace(DEFAULT_RULES, weight_tolerance_pct=tolerance)
+
+
 class DeviceService:
     """Business verbs over one device database. Safe to call from any thread."""
 
@@ -135,12 +144,10 @@ class DeviceService:
         db: DeviceDatabase,
         *,
         now_ms: Callable[[], int] = _system_ms,
-        rules: MergeRules = DEFAULT_RULES,
         on_recorded: Callable[[Recorded], None] | None = None,
     ) -> None:
         self.db = db
         self.now_ms = now_ms
-        self.rules = rules
         # The sync engine listens here to push soon after a change (debounced on its side).
         self.on_recorded = on_recorded
 
@@ -202,15 +209,15 @@ class DeviceService:
     def asset(self, tag: str) -> view.TargetView[AssetState]:
         """The optimistic view of an asset: the store's state with this device's changes on top."""
         with self.db.read() as conn:
-            return view.asset_view(conn, _key("asset", tag), self.rules)
+            return view.asset_view(conn, _key("asset", tag), _rules(conn))
 
     def pallet(self, tag: str) -> view.TargetView[PalletState]:
         with self.db.read() as conn:
-            return view.pallet_view(conn, _key("pallet", tag), self.rules)
+            return view.pallet_view(conn, _key("pallet", tag), _rules(conn))
 
     def custodian(self, key: str) -> str | None:
         with self.db.read() as conn:
-            return view.custodian_of(conn, key, self.rules)
+            return view.custodian_of(conn, key, _rules(conn))
 
     def open_conflicts(self) -> list[dict[str, Any]]:
         """Conflicts pulled from the store that are still open (ConflictView dicts)."""
@@ -251,7 +258,7 @@ class DeviceService:
     def location_tag(self, tag: str) -> view.TargetView[LocationState]:
         """The optimistic view of a location tag (this device's unsynced claim included)."""
         with self.db.read() as conn:
-            return view.location_tag_view(conn, _key("location", tag), self.rules)
+            return view.location_tag_view(conn, _key("location", tag), _rules(conn))
 
     def location_of(self, tag: str) -> str | None:
         """The place a location tag marks, or None when nobody has said yet.
@@ -269,7 +276,7 @@ class DeviceService:
         with self.db.read() as conn:
             keys = {s.key for s in cache.known_location_tags(conn)}
             keys.update(outbox.in_flight_targets(conn, "location:"))
-            views = [view.location_tag_view(conn, key, self.rules) for key in sorted(keys)]
+            views = [view.location_tag_view(conn, key, _rules(conn)) for key in sorted(keys)]
         return [v.state for v in views if v.state.path is not None]
 
     def rejected(self) -> list[OutboxRow]:
@@ -386,7 +393,7 @@ class DeviceService:
         if key.startswith("pallet:"):
             key = _key("pallet", key)
         with self.db.read() as conn:
-            current = view.custodian_of(conn, key, self.rules)
+            current = view.custodian_of(conn, key, _rules(conn))
         giver = from_holder or current
         if giver is None:
             raise InvalidInput(
@@ -478,7 +485,7 @@ class DeviceService:
         place = self._audited_place(location_tag)[1]
         keys = [_key("asset", tag) for tag in found]
         with self.db.read() as conn:
-            return location_audit.audit_lists(conn, place, keys, self.rules)
+            return location_audit.audit_lists(conn, place, keys, _rules(conn))
 
     def finish_audit(
         self, location_tag: str, found: Sequence[str]
@@ -596,7 +603,7 @@ class DeviceService:
             actor = state.actor
             _check_role(people.find(conn, actor), kind)
             fold_key = str(args["on"]) if kind == "resolve" else target
-            fold, _pending, _known = view.fold_for(conn, fold_key, self.rules)
+            fold, _pending, _known = view.fold_for(conn, fold_key, _rules(conn))
             seq = state.last_seq + 1
             stamp = clock.clock_from(state, self.now_ms).tick()
             try:

@@ -55,6 +55,11 @@ def receipts(session: DeviceSession) -> list[dict[str, object]]:
     return [json.loads(body)["args"] for (body,) in rows]
 
 
+def weight_flags(session: DeviceSession) -> set[str]:
+    """The kinds of the open conflicts this device's fold holds for the pallet now."""
+    return {c.type for c in session.service.pallet(PALLET).open_conflicts}
+
+
 def test_only_those_who_receive_pallets_see_the_tool(c: Controller) -> None:
     assert "receive" in {t.key for t in c.tools}
     c.switch_person("tess")
@@ -90,6 +95,7 @@ def test_a_receipt_with_a_wrong_seal_a_heavy_pallet_and_a_missing_and_an_extra_a
     assert args["facility"] == "facility:Recycler East"
     assert args["scanned"] == [f"asset:{A1}", f"asset:{A2}", f"asset:{A4}"]
     assert c.said is not None and not c.said.ok
+    assert "weight_mismatch" in weight_flags(session)  # 2 % until a sync says otherwise
     assert "seal S-200 is not the sealed S-100" in c.said.text
     assert "+50.0 kg (+12.5 %)" in c.said.text and "tolerance 2.0 %" in c.said.text
     assert "1 missing; 1 extra" in c.said.text and not RAW.search(c.said.text)
@@ -122,6 +128,8 @@ def test_the_tolerance_is_the_stores_as_cached_and_weights_keep_their_unit(
     assert args["seal_number"] == "S-100" and "scanned" not in args
     assert args["facility"] == "facility:Recycler East"
     assert c.said is not None and c.said.ok and "seal and weight match" in c.said.text
+    # The device's own fold of the receipt uses the same cached tolerance as the store will.
+    assert "weight_mismatch" not in weight_flags(session)
 
 
 @pytest.mark.parametrize(
