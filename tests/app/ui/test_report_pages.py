@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from app.ui.desks.reports import ReportsDesk
 from app.ui.reporting import PAGE_LINES, Chart, Page, Shown, Table, page_of, store_page
 from app.ui.session import DeviceSession
-from tests.app.ui.test_supervisor_desks import App
+from tests.app.ui.test_supervisor_desks import App, supervisor_app
 from tests.sync.device.harness import PIN, LoopbackStore, StoreHarness
 
 IDLE = 250  # assets in storage: pages of 100, 100 and 50
@@ -53,12 +53,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[StoreHarne
 
 @pytest.fixture
 def app(store: tuple[StoreHarness, str], tmp_path: Path) -> Iterator[App]:
-    harness, url = store
-    session = DeviceSession(tmp_path / "sup.db", url, start=False)
-    session.engine.enrol(harness.code(), "supervisor's phone")
-    session.sign_in("sue", PIN)
-    yield App(session)
-    session.close()
+    with supervisor_app(store, tmp_path) as made:
+        yield made
 
 
 def _open(app: App, key: str) -> ReportsDesk:

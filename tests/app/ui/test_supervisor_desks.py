@@ -12,6 +12,7 @@ import asyncio
 import csv
 import io
 from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -133,14 +134,23 @@ class App:
         return self.controller.said.text if self.controller.said else ""
 
 
-@pytest.fixture
-def app(store: tuple[StoreHarness, str], tmp_path: Path) -> Iterator[App]:
+@contextmanager
+def supervisor_app(store: tuple[StoreHarness, str], folder: Path) -> Iterator[App]:
+    """A supervisor's phone enrolled with the store on loopback, sue signed in."""
     harness, url = store
-    session = DeviceSession(tmp_path / "sup.db", url, start=False)
+    session = DeviceSession(folder / "sup.db", url, start=False)
     session.engine.enrol(harness.code(), "supervisor's phone")
     session.sign_in("sue", PIN)
-    yield App(session)
-    session.close()
+    try:
+        yield App(session)
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def app(store: tuple[StoreHarness, str], tmp_path: Path) -> Iterator[App]:
+    with supervisor_app(store, tmp_path) as made:
+        yield made
 
 
 def _reports(app: App, key: str, **filters: str) -> tuple[ReportsDesk, Shown]:
