@@ -19,7 +19,7 @@ from PIL import Image, ImageStat
 from assets.tags import make_tag
 from tests.app.browser.conftest import Stack
 from tests.app.browser.flutter import by_id, field, tab, wait_label, wedge
-from tests.app.browser.forms import into_view
+from tests.app.browser.forms import centre, field_selector, into_view
 from tests.app.browser.steps import signed_in, wait_row
 
 pytestmark = pytest.mark.browser
@@ -119,10 +119,10 @@ def test_a_field_tapped_while_a_tap_waits_keeps_its_focus(page: Any, stack: Stac
     tab(page, "Asset")
     wedge(page, SLOW)
     wait_label(page, "asset-tag", SLOW)
-    hand_to = f":is(input, textarea)[aria-label='{HAND_TO}']"
     with database_busy(stack):
         by_id(page, "grade-B").click()  # its write waits for the database
-        page.mouse.click(*into_view(page, hand_to))  # the person moves on to the next field
+        box = into_view(page, field_selector(HAND_TO))
+        page.mouse.click(*centre(box))  # the person moves on to the next field
         page.keyboard.type("carrier:", delay=60)
     wait_label(page, "notice", "Graded B")  # the write went through; focus would follow now
     page.keyboard.type("DHL Express", delay=80)  # a person's pace: a late request lands here
