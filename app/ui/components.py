@@ -15,8 +15,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 Handler = Callable[..., Any]
 # Who to tell that a person is typing in a text field (the controller's `typing`): while one
-# has focus, page-level keys are that person's, not a wedge scanner's.
-Typing = Callable[[str, bool], Any]
+# has focus, page-level keys are that person's, not a wedge scanner's. On focus it is also
+# given the field's `focus`, to give focus back if a late request took it.
+Typing = Callable[..., Any]
 TYPING: Any = ft.create_context(None)
 
 
@@ -36,7 +37,7 @@ def Field(label: str, **props: Any) -> ft.Control:
 
     def focus(e: Any) -> None:
         if report is not None:
-            report(label, True)
+            report(label, True, e.control.focus)
         if own_focus is not None:
             own_focus(e)
 

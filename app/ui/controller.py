@@ -22,6 +22,7 @@ import flet as ft
 from app.ui import present, screens, sounds, words
 from app.ui.audit_screen import AuditScreen, audit_screen
 from app.ui.files import Files
+from app.ui.focus import Focus, FocusKeeper
 from app.ui.handlers import action
 from app.ui.questions import Question, load_question, transition_question
 from app.ui.scanflow import ASSET, CLAIMED, PALLET, REFUSED, SEEN, ScanOutcome
@@ -81,9 +82,8 @@ class Controller:
         self._run = run_task
         self._wedge = WedgeBuffer(suffix)
         self._scan_ended = 0.0  # time.monotonic() when the last wedge scan's suffix came
-        self._typing: set[str] = set()  # text fields a person is typing in now
+        self._focus = FocusKeeper(run_task)  # the fields typed in; focus given back after taps
         self._player: Any = None
-        self._focus: Callable[[], Any] | None = None  # gives the page's key holder focus
         self._files: Files | None = None
         self._polling = False
         self._desks: dict[str, Desk] = {}  # each tool's state, made when first opened
@@ -249,7 +249,7 @@ class Controller:
         ):
             return  # the scan's Enter on the focused More tab: stay in the tool
         self.question = None
-        self._typing.clear()  # the fields of the screen left behind are gone
+        self._focus.forget_fields()  # the fields of the screen left behind are gone
         self.tab = tab
         self.refresh()
         if tab == ASSET_TAB:
@@ -275,18 +275,16 @@ class Controller:
 
     # ---- the keyboard wedge ---------------------------------------------------------
 
-    def typing(self, field: str, focused: bool) -> None:
-        """A person's text field gained or lost focus: its keystrokes are not a scan."""
-        if focused:
-            self._typing.add(field)
-        else:
-            self._typing.discard(field)
+    def typing(self, field: str, focused: bool, restore: Focus | None = None) -> None:
+        """A person's text field gained or lost focus: its keystrokes are not a scan.
+        `restore` gives it focus again (if a late focus request took it)."""
+        self._focus.field(field, focused, restore)
         self._wedge.clear()
 
     @action
     def on_key(self, e: ft.KeyboardEvent) -> None:
         """Every key the page sees (sync on purpose: events are handled in arrival order)."""
-        if self._typing or self.person is None:
+        if self._focus.typing or self.person is None:
             return
         text = self._wedge.feed(e.key, shift=e.shift, ctrl=e.ctrl, alt=e.alt, meta=e.meta)
         if text is not None:
@@ -391,16 +389,21 @@ class Controller:
     def attach_player(self, player: Any) -> None:
         self._player = player
 
-    def attach_focus(self, focus: Callable[[], Any]) -> None:
-        self._focus = focus
+    def attach_focus(self, holder: Focus, settle: Focus) -> None:
+        """`holder` focuses the page's key holder, `settle` is a round trip to the browser."""
+        self._focus.attach(holder, settle)
 
-    def refocus(self, after: str) -> None:
+    def action_began(self) -> int:
+        """Noted as each action begins (`@action`): the count of field focus events so far."""
+        return self._focus.generation
+
+    def refocus(self, after: str, began: int) -> None:
         """After a tap's action, keyboard focus goes back to the page's key holder: Flutter
         leaves it on the button tapped, and on web Enter presses the focused button, so the
-        next wedge scan's Enter would repeat the tap (grade the next asset, claim again)."""
-        if after in KEEP_FOCUS or self._typing or self._focus is None:
-            return
-        self._focus()
+        next wedge scan's Enter would repeat the tap (grade the next asset, claim again).
+        Not when a person tapped a text field since the action began (app/ui/focus.py)."""
+        if after not in KEEP_FOCUS:
+            self._focus.after_tap(began)
 
     def attach_files(self, files: Files) -> None:
         self._files = files
@@ -717,7 +720,7 @@ class Controller:
     def _signed_in(self, person: Person) -> None:
         self._flow.switch_person(person.name)
         self._desks.clear()  # a tool's half-done work is the previous person's
-        self._typing.clear()
+        self._focus.forget_fields()
         self._wedge.clear()
         self.person, self.tab, self.question = person, SCAN, None
         self.asset_tag = self.pallet_tag = None
@@ -730,7 +733,7 @@ class Controller:
         self._session.sign_out()
         self._flow.switch_person("")
         self._desks.clear()
-        self._typing.clear()
+        self._focus.forget_fields()
         self.person, self.tab, self.question, self.camera_on = None, SCAN, None, False
         self.said = None
         self.refresh()

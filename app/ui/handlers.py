@@ -22,15 +22,21 @@ class Fails(Protocol):
 S = TypeVar("S", bound=Fails)
 
 
-_depth = 0  # sync actions running now (one event loop thread; an action may call others)
+_RUNNING = "_actions_running"  # on the owner: its sync actions running now (one calls others)
 
 
-def _done(owner: object, name: str) -> None:
+def _began(owner: object) -> Any:
+    """What the owner notes as an action begins (the controller: the field focus count)."""
+    began = getattr(owner, "action_began", None)
+    return began() if began is not None else None
+
+
+def _done(owner: object, name: str, began: Any) -> None:
     """The action a tap (or a key, or the poll) started is over: its owner may move keyboard
     focus back to the page (the controller's `refocus`; see there why)."""
     refocus = getattr(owner, "refocus", None)
     if refocus is not None:
-        refocus(name)
+        refocus(name, began)
 
 
 def action(fn: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P], T]:
@@ -39,28 +45,32 @@ def action(fn: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P], T]
 
         @functools.wraps(fn)
         async def run_async(self: S, *args: P.args, **kw: P.kwargs) -> Any:
+            began = _began(self)
             try:
                 return await fn(self, *args, **kw)
             except Exception as exc:
                 self.failed(exc)
                 return None
             finally:
-                _done(self, fn.__name__)
+                _done(self, fn.__name__, began)
 
         return run_async  # type: ignore[return-value]
 
     @functools.wraps(fn)
     def run(self: S, *args: P.args, **kw: P.kwargs) -> Any:
-        global _depth  # noqa: PLW0603  (one counter for the loop's thread: see above)
-        _depth += 1
+        # Counted per owner: sync actions cannot interleave (one loop thread), so only the
+        # outermost of an owner's nested actions ends the tap; async ones each end their own.
+        depth: int = getattr(self, _RUNNING, 0)
+        began = _began(self) if depth == 0 else None
+        setattr(self, _RUNNING, depth + 1)
         try:
             return fn(self, *args, **kw)
         except Exception as exc:
             self.failed(exc)
             return None
         finally:
-            _depth -= 1
-            if _depth == 0:
-                _done(self, fn.__name__)
+            setattr(self, _RUNNING, depth)
+            if depth == 0:
+                _done(self, fn.__name__, began)
 
     return run  # type: ignore[return-value]

@@ -238,22 +238,24 @@ def _focus_holder(c: Controller) -> ft.Control:
     """Where keyboard focus goes after each tap's action (the controller gives it back):
     Flutter leaves focus on a tapped button, and a wedge scan's Enter would press it. It draws
     nothing; the page's key handler still sees every key. One instance for the page's life
-    (like the camera's), so the one the controller focuses is the one on screen."""
+    (like the camera's), so the one the controller focuses is the one on screen. A cheap
+    question to the browser (a stored-settings lookup) is the round trip that brings in what
+    the person did meanwhile (app/ui/focus.py)."""
     holder = ft.use_memo(
         lambda: ft.KeyboardListener(
             content=ft.Container(width=0, height=0), include_semantics=False
         ),
         [],
     )
-    page = ft.context.page
+    prefs = ft.use_memo(ft.SharedPreferences, [])
 
     async def give_focus() -> None:
-        try:
-            await holder.focus()  # type: ignore[no-untyped-call]
-        except Exception as exc:  # the page is going away: nothing to focus
-            log.info("focus not moved: %r", exc)
+        await holder.focus()  # type: ignore[no-untyped-call]
 
-    c.attach_focus(lambda: page.run_task(give_focus))
+    async def settle() -> None:
+        await prefs.contains_key("tagtrail")
+
+    c.attach_focus(give_focus, settle)
     return holder
 
 

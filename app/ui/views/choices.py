@@ -38,7 +38,18 @@ def choice_chips(
             on_click=lambda _e, v=value: on_pick(v),
             ink=True,
         )
-        chips.append(tagged(f"{prefix}-{value}", box, f"{label}{' (chosen)' if picked else ''}"))
+        # Its own node, a button from the start: merged into its neighbours' node, a chip
+        # lost its label and test id in Flutter web's tree after a re-render (seen on Wipe once
+        # a field below had been typed in), so neither a screen reader nor a test could find it.
+        chips.append(
+            ft.Semantics(
+                identifier=f"{prefix}-{value}",
+                label=f"{label}{' (chosen)' if picked else ''}",
+                button=True,
+                container=True,
+                content=box,
+            )
+        )
     return ft.Row(chips, wrap=True, spacing=8, run_spacing=8)
 
 

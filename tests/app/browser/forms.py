@@ -1,5 +1,6 @@
 """Filling in a long form at a phone's height: bring a control into view by scrolling the
-screen with the mouse wheel (as a person swipes), then tap or type there."""
+screen with the mouse wheel (as a person swipes), then tap or type there. The one scrolling
+helper of the browser tests."""
 
 from __future__ import annotations
 
@@ -8,57 +9,93 @@ from typing import Any
 
 from tests.app.browser.flutter import by_id, field, type_into, wait_label
 
-TOP, BOTTOM = 90, 844 - 100  # below the header and notice, above the navigation bar
+# Where a control counts as on screen: its centre below the header and notice and above the
+# navigation bar; or, `whole`, all of it under the header and above the 72 px bar.
+TOP, BOTTOM = 90, 844 - 100
+WHOLE_TOP, WHOLE_BOTTOM = 60, 844 - 72
+MIDDLE, STEP = 420, 200  # the wheel moves a control towards the screen's middle, this far a turn
 _BOXES = """sel => [...document.querySelectorAll(sel)]
   .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0)
-  .map(r => [r.x + r.width / 2, r.y + r.height / 2])"""
+  .map(r => ({x: r.x, y: r.y, width: r.width, height: r.height}))"""
+
+Box = dict[str, float]
 
 
-def _centres(page: Any, selector: str, settle_s: float) -> list[list[float]]:
-    """The centres of the matching elements, waiting up to `settle_s` for one to be drawn
+def _boxes(page: Any, selector: str, settle_s: float) -> list[Box]:
+    """The boxes of the matching elements, waiting up to `settle_s` for one to be drawn
     (on a loaded machine the semantics tree follows a scroll late)."""
     deadline = time.monotonic() + settle_s
     while True:
-        centres: list[list[float]] = page.evaluate(_BOXES, selector)
-        if centres or time.monotonic() > deadline:
-            return centres
+        boxes: list[Box] = page.evaluate(_BOXES, selector)
+        if boxes or time.monotonic() > deadline:
+            return boxes
         time.sleep(0.15)
 
 
-def into_view(page: Any, selector: str, timeout_s: float = 90.0) -> tuple[float, float]:
-    """Scroll until an element matching `selector` is on screen; its centre. Down first (the
-    forms grow downwards), then back up."""
+def centre(box: Box) -> tuple[float, float]:
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def _on_screen(page: Any, box: Box, whole: bool) -> bool:
+    shorter = 844 - ((page.viewport_size or {}).get("height") or 844)  # a shorter viewport
+    if whole:
+        return box["y"] >= WHOLE_TOP and box["y"] + box["height"] <= WHOLE_BOTTOM - shorter
+    return TOP <= centre(box)[1] <= BOTTOM - shorter
+
+
+def into_view(page: Any, selector: str, *, whole: bool = False, timeout_s: float = 90.0) -> Box:
+    """Scroll until an element matching `selector` is on screen (its centre, or `whole`: all of
+    it); its box. Not drawn yet: down first (the forms grow downwards), then back up."""
     deadline = time.monotonic() + timeout_s
     step, misses = 260, 0
     while time.monotonic() < deadline:
-        centres = _centres(page, selector, 1.5)
-        bottom = (page.viewport_size or {}).get("height", 844) - (844 - BOTTOM)
-        on_screen = [c for c in centres if TOP <= c[1] <= bottom]
+        boxes = _boxes(page, selector, 1.5)
+        on_screen = [b for b in boxes if _on_screen(page, b, whole)]
         if on_screen:
-            return on_screen[0][0], on_screen[0][1]
-        if centres:  # drawn, but off screen: scroll towards it
-            wheel = 200 if centres[0][1] > bottom else -200
+            return on_screen[0]
+        if boxes:  # drawn, but off screen: bring it towards the middle
+            away = centre(boxes[0])[1] - MIDDLE
+            wheel = max(-STEP, min(STEP, away)) or STEP
         else:
             misses += 1
             if misses % 14 == 0:
                 step = -step  # not that way: look the other way
             wheel = step
-        page.mouse.move(20, 420)  # the screen's margin: a text field there would take the wheel
+        page.mouse.move(20, MIDDLE)  # the screen's margin: a text field there would take the wheel
         page.mouse.wheel(0, wheel)
         time.sleep(0.4)
     raise AssertionError(f"{selector} never came into view")
 
 
+def id_selector(identifier: str) -> str:
+    return f"[flt-semantics-identifier='{identifier}']"
+
+
+def field_selector(label: str) -> str:
+    return f":is(input, textarea)[aria-label='{label}']"
+
+
+def id_in_view(page: Any, identifier: str) -> Any:
+    """Scroll until the whole control carrying `identifier` is on screen; its locator."""
+    into_view(page, id_selector(identifier), whole=True)
+    return by_id(page, identifier)
+
+
+def field_in_view(page: Any, label: str) -> Any:
+    """Scroll until the whole field labelled `label` is on screen; its locator."""
+    into_view(page, field_selector(label), whole=True)
+    return field(page, label)
+
+
 def tap(page: Any, identifier: str) -> None:
     """Tap the control carrying `identifier`, scrolling it into view first."""
-    x, y = into_view(page, f"[flt-semantics-identifier='{identifier}']")
-    page.mouse.click(x, y)
+    page.mouse.click(*centre(into_view(page, id_selector(identifier))))
     time.sleep(0.3)
 
 
 def fill(page: Any, label: str, text: str) -> None:
     """Type into the field labelled `label`, scrolling it into view first."""
-    into_view(page, f":is(input, textarea)[aria-label='{label}']")
+    into_view(page, field_selector(label))
     type_into(page, label, text)
     assert field(page, label).input_value() == text
 
@@ -66,7 +103,7 @@ def fill(page: Any, label: str, text: str) -> None:
 def shows(page: Any, identifier: str, pattern: str, timeout_s: float = 20.0) -> str:
     """Scroll to the element carrying `identifier` and wait until its words match `pattern`
     (a long list builds only what is near the screen)."""
-    into_view(page, f"[flt-semantics-identifier='{identifier}']")
+    into_view(page, id_selector(identifier))
     return wait_label(page, identifier, pattern, timeout_s)
 
 

@@ -17,6 +17,7 @@ from tests.app.browser.flutter import (
     wait_label,
     wedge,
 )
+from tests.app.browser.forms import id_selector, into_view
 
 
 def sign_in(page: Any, username: str, pin: str) -> None:
@@ -70,15 +71,7 @@ def claim_newest(page: Any, tag: str) -> None:
 
 def pad_in_view(page: Any, pad: str) -> dict[str, float]:
     """Scroll the screen until the whole pad is on screen; its box."""
-    for _ in range(12):
-        box = by_id(page, pad).bounding_box() if by_id(page, pad).count() else None
-        if box and box["y"] >= 60 and box["y"] + box["height"] <= 844 - 90:
-            return dict(box)
-        page.mouse.move(195, 300)
-        step = 250 if box is None or box["y"] > 400 else -120
-        page.mouse.wheel(0, step)
-        time.sleep(0.5)
-    raise AssertionError("the signature pad never came into view")
+    return into_view(page, id_selector(pad), whole=True)
 
 
 def draw(page: Any, box: dict[str, float]) -> None:

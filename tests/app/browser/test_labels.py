@@ -15,7 +15,8 @@ from assets.tags import make_tag
 from scanner.labels import STOCKS
 from tests.app.browser.conftest import Stack
 from tests.app.browser.flutter import press, tab, type_into, wait_label, wedge
-from tests.app.browser.lifecycle_steps import change_settings, field_in_view, id_in_view
+from tests.app.browser.forms import field_in_view, id_in_view
+from tests.app.browser.lifecycle_steps import change_settings
 from tests.app.browser.steps import signed_in, sync_now
 from tests.app.ui.desks import label_payloads
 

@@ -83,8 +83,8 @@ def wipe_form(page: Any) -> None:
     fill(page, "Version", "7.9")
     tap(page, "wipe-verify-full")
     tap(page, "wipe-result-pass")
-    tap(page, "wipe-destination-external_reuse")
     fill(page, "Validator", "Vic Validator")
+    tap(page, "wipe-destination-external_reuse")
 
 
 def test_intake_of_a_laptop_with_two_drives(page: Any, stack: Stack) -> None:

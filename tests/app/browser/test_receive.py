@@ -22,12 +22,8 @@ from tests.app.browser.flutter import (
     wait_label,
     wedge,
 )
-from tests.app.browser.lifecycle_steps import (
-    device_rows,
-    field_in_view,
-    id_in_view,
-    store_rows,
-)
+from tests.app.browser.forms import field_in_view, id_in_view
+from tests.app.browser.lifecycle_steps import device_rows, store_rows
 from tests.app.browser.steps import signed_in, sync_now
 
 pytestmark = pytest.mark.browser
