@@ -33,7 +33,6 @@ from assets.errors import AssetsError
 from assets.grades import parse_grade
 from assets.operations import KINDS
 from assets.roles import may
-from assets.tags import DEFAULT_TAG_CONFIG, TagConfig, resolve
 from sync.device.people import Person
 from sync.device.progress import SyncProgress
 from sync.protocol import AuditView
@@ -49,11 +48,6 @@ POLL_S = 0.5
 # a scan ended is that Enter (it arrives right after the scan's keys), not a person's tap.
 WEDGE_ENTER_S = 1.0  # a loaded phone may deliver the Enter late
 Runner = Callable[..., Any]  # page.run_task
-
-
-def tag_of(text: str, kind: str, config: TagConfig = DEFAULT_TAG_CONFIG) -> str | None:
-    found = resolve(text, config=config)
-    return found.fields.get("tag") if found.kind == f"{kind}_tag" else None
 
 
 # Actions after which focus stays where it is: a key (a person typing, or the wedge itself),
@@ -145,8 +139,9 @@ class Controller:
         return frozenset(kind for kind in KINDS if may(self.person.role, kind))
 
     def _tag_of(self, text: str, kind: str) -> str | None:
-        """The tag of `kind` a scan holds, read with the store's label base URL."""
-        return tag_of(text, kind, self._svc.tag_config())
+        """The tag of `kind` a scan names, as the device service reads scans."""
+        found = self._svc.read_scan(text)
+        return found.fields.get("tag") if found.kind == f"{kind}_tag" else None
 
     @property
     def tools(self) -> tuple[Tool, ...]:

@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 
 from app.ui import words
 from app.ui.places import PlaceBook, as_location_path
-from assets.tags import resolve
 from sync.device.outbox import ActorOperation
 from sync.device.service import DeviceService, Recorded
 from sync.errors import DeviceError
@@ -223,7 +222,7 @@ class ScanFlow:
         path = as_location_path(text)
         if path is not None:
             return self._set_location(path)
-        found = resolve(text, symbology, self.service.tag_config())
+        found = self.service.read_scan(text, symbology)
         if found.kind == "location_tag":
             tag = found.fields["tag"]
             try:

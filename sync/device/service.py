@@ -22,7 +22,8 @@ from assets.errors import AssetsError, InvalidOperation
 from assets.merge import DEFAULT_RULES, AssetState, LocationState, MergeRules, PalletState
 from assets.operations import Operation, build_operation, parse_key
 from assets.roles import may, refusal
-from assets.tags import TagConfig
+from assets.scanned import name_scanned
+from assets.tags import Resolution, TagConfig
 from sync.device import (
     cache,
     clock,
@@ -270,6 +271,21 @@ class DeviceService:
         """How this store's tags read: its label base URL first (a QR printed with the store's
         `label_base_url` resolves as a tag), as the last sync brought it."""
         return store_settings.read(self.db).tag_config
+
+    def read_scan(self, text: str, symbology: str | None = None) -> Resolution:
+        """What a scanned text names here (assets.scanned): read with this store's tag
+        config, and looked up among the assets this device knows when it is no TagTrail tag
+        (an imported asset keeps the tag it came with). Every screen asks this."""
+        return name_scanned(text, self._registered, symbology, self.tag_config())
+
+    def _registered(self, tag: str) -> bool:
+        """Whether an asset is registered under `tag`, as this device knows it now."""
+        try:
+            key = _key("asset", tag)
+        except InvalidInput:
+            return False
+        with self.db.read() as conn:
+            return view.asset_view(conn, key, self.rules).state.registered
 
     def location_tags(self) -> list[LocationState]:
         """Every location tag known here (pulled, or claimed on this device), by key."""

@@ -14,7 +14,7 @@ import flet as ft
 
 from app.ui.desks.reports import said
 from app.ui.handlers import action
-from assets.tags import resolve
+from sync.device.service import DeviceService
 from sync.device.store_desk import BadImport, Download, StoreDesk
 from sync.protocol import MAX_CERTIFICATE_BATCH, ImportReport
 
@@ -44,10 +44,11 @@ def summary(outcome: ImportReport) -> str:
     )
 
 
-def scanned_tag(text: str) -> tuple[str, str]:
+def scanned_tag(service: DeviceService, text: str) -> tuple[str, str]:
     """('pallet' or 'asset', tag) of a scan: TagTrail pallet tags open a pallet, anything
-    else is taken as an asset's tag (imported assets keep the tags they came with)."""
-    found = resolve(text)
+    else is taken as an asset's tag (imported assets keep the tags they came with; the store
+    may hold ones this device has not pulled)."""
+    found = service.read_scan(text)
     if found.kind == "pallet_tag" and found.key:
         return "pallet", found.key.removeprefix("pallet:")
     if found.kind == "asset_tag" and found.key:
@@ -83,7 +84,7 @@ class DataDesk:
     def scan(self, text: str) -> None:
         """A scanned asset is the certificate's asset and joins the batch; a pallet tag is
         the pallet's certificate."""
-        kind, tag = scanned_tag(text)
+        kind, tag = scanned_tag(self._kit.service, text)
         if not tag:
             return
         self.scans += 1

@@ -76,7 +76,7 @@ class DisposeDesk:
 
     @action
     def scan(self, text: str) -> None:
-        scanned = read(text)
+        scanned = read(self._kit.service, text)
         if scanned.kind != ASSET:
             self._kit.refuse(f"{scanned.label} “{scanned.value}”: scan the asset's tag")
             return

@@ -66,7 +66,7 @@ class IntakeDesk:
     @action
     def scan(self, text: str) -> None:
         """The asset's tag first; then a serial is a drive, another asset tag the parent."""
-        scanned = read(text)
+        scanned = read(self._kit.service, text)
         if scanned.kind == ASSET and self.draft.tag in (None, scanned.value):
             self._open(scanned.value)
             return

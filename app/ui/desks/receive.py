@@ -20,7 +20,6 @@ from app.ui.handlers import action
 from assets.errors import AssetsError
 from assets.merge import PalletState
 from assets.receipts import ReceiptCheck, check_receipt
-from assets.tags import resolve
 from assets.weights import UNITS, Weight, parse_weight
 from sync.device import store_settings
 
@@ -148,7 +147,7 @@ class ReceiveDesk:
     @action
     def scan(self, text: str) -> None:
         """A pallet tag opens the receipt; an asset tag counts as found on the pallet."""
-        found = resolve(text)
+        found = self._kit.service.read_scan(text)
         if found.kind == "pallet_tag":
             self.open(found.fields["tag"])
         elif found.kind == "asset_tag" and self.pallet is not None:
@@ -164,7 +163,7 @@ class ReceiveDesk:
 
     @action
     def open(self, tag: str) -> None:
-        found = resolve(tag)
+        found = self._kit.service.read_scan(tag)
         if found.kind != "pallet_tag":
             self._kit.tell(f"{tag.strip()[:60]} is not a pallet tag.", False)
             return

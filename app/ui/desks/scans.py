@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assets.tags import resolve
+from sync.device.service import DeviceService
 
 ASSET, SERIAL, OTHER = "asset", "serial", "other"
 
@@ -16,8 +16,9 @@ class Read:
     label: str  # what the scan was, in people's words ("TagTrail pallet tag")
 
 
-def read(text: str) -> Read:
-    found = resolve(text)
+def read(service: DeviceService, text: str) -> Read:
+    """What `text` is, as the device service reads scans (imported tags name their assets)."""
+    found = service.read_scan(text)
     if found.kind == "asset_tag" and "tag" in found.fields:
         return Read(ASSET, found.fields["tag"], found.label)
     serial = found.fields.get("serial")

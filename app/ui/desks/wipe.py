@@ -83,7 +83,7 @@ class WipeDesk:
     def scan(self, text: str) -> None:
         """A serial is the drive; a drive's own tag is the drive (its parent the source);
         any other asset tag is the asset the drive came from."""
-        scanned = read(text)
+        scanned = read(self._kit.service, text)
         if scanned.kind == SERIAL:
             self._drive(scanned.value)
         elif scanned.kind == ASSET:

@@ -15,16 +15,9 @@ from app.ui.components import Field, big_button, chip, info_row, section, tagged
 from app.ui.views.asset import HandOff, TagPicker
 from assets.errors import AssetsError
 from assets.merge import PalletState
-from assets.tags import resolve
 from sync.device.view import TargetView
 
 PALLET_STATE_COLOURS = {"open": theme.INFO, "sealed": "#7e57c2", "received": theme.OK}
-
-
-def asset_key(text: str) -> str | None:
-    """A scanned asset tag as its key (`asset:TA-…`); None when it is not an asset tag."""
-    found = resolve(text)
-    return found.key if found.kind == "asset_tag" else None
 
 
 @ft.component

@@ -182,6 +182,10 @@ def test_import_a_broken_then_a_good_file(supervisor: Any, stack: Stack, tmp_pat
     assert _store(stack, "select status, location from assets where key = 'asset:WEB-0001'") == [
         ("storage", "DAL1/B7/R1")
     ]
+    sync_now(page)
+    tab(page, "Asset")
+    wedge(page, "WEB-0001")  # the tag the file came with, in no TagTrail format: it opens
+    wait_label(page, "asset-tag", "WEB-0001", 30)
 
 
 def test_a_certificate_pdf_for_a_typed_tag(supervisor: Any, tmp_path: Path) -> None:

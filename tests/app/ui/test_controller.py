@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from app.ui import controller as ctl
 from app.ui.controller import Controller
-from app.ui.scanflow import REFUSED, SEEN
+from app.ui.scanflow import CLAIM, REFUSED, SEEN
 from app.ui.session import DeviceSession
 from app.ui.wedge import keys_for
 from assets.tags import make_tag
@@ -314,3 +314,39 @@ def test_a_qr_link_with_the_store_s_base_url_reads_as_its_tag(
     assert c.pallet_tag == PALLET
     scan(c, f"https://tagtrail.local/t/{A3}")
     assert session.service.asset(A3).state.pallet == f"pallet:{PALLET}"
+
+
+def test_a_tag_of_another_format_the_device_knows_is_its_asset_on_every_screen(
+    c: Controller, session: DeviceSession
+) -> None:
+    """An asset registered under a tag not in TagTrail's format (an import keeps Snipe-IT's
+    `WEB-0001`): scanned, it is that asset on the Scan, Asset, Pallet and Audit screens. A
+    serial nobody registered is still offered to claim, and other texts are still refused."""
+    svc = session.service
+    svc.claim_tag("WEB-0001", serial="5CG-WEB", make="HP")
+    place_tag = make_tag("location", 9)
+    svc.name_location(place_tag, OTHER)
+    scan(c, PLACE)
+    scan(c, "WEB-0001")
+    assert c.scans[0].kind == SEEN and sightings(session, "WEB-0001") == 1
+    scan(c, "5CG1234XYZ")
+    assert c.scans[0].kind == CLAIM and c.scans[0].serial == "5CG1234XYZ"
+
+    c.show(ctl.ASSET_TAB)
+    scan(c, "web-0001")  # a wedge scanner with caps lock on
+    assert c.asset is not None and c.asset.tag == "WEB-0001"
+    scan(c, "NOT-REGISTERED-1")
+    assert c.said is not None and "is not an asset tag" in c.said.text
+    assert c.asset.tag == "WEB-0001"
+
+    c.show(ctl.PALLET_TAB)
+    scan(c, PALLET)
+    scan(c, "asset:WEB-0001")  # its key, as a report prints it
+    assert svc.asset("WEB-0001").state.pallet == f"pallet:{PALLET}"
+    scan(c, "pallet:WEB-0001")  # not a pallet: nothing opened, nothing loaded
+    assert c.pallet_tag == PALLET and c.said is not None and not c.said.ok
+
+    c.show(ctl.AUDIT_TAB)
+    scan(c, place_tag)
+    scan(c, "WEB-0001")
+    assert c.audit_found == ("WEB-0001",)

@@ -166,6 +166,30 @@ def test_scans_before_the_pallet_or_of_other_codes_are_refused(c: Controller) ->
     assert d.scanned == () and c.said is not None and "Not an asset tag" in c.said.text
 
 
+def test_scans_read_as_on_every_screen_with_the_store_s_label_url(
+    c: Controller, session: DeviceSession
+) -> None:
+    """A label QR printed with the store's `label_base_url` opens the pallet and counts its
+    assets; an asset registered under a tag of another format (an import's) counts too."""
+    base = "https://a.example/t/"
+    with session.db.write() as conn:
+        store_settings.keep(
+            conn, StoreSettingsView(weight_tolerance_pct="2", label_base_url=base), 1
+        )
+    c.switch_person("sam")  # a supervisor registers it; the crew receives
+    session.service.claim_tag("WEB-0001", serial="SN-WEB-0001")
+    c.switch_person("carl")
+    c.show("receive")
+    d = desk(c)
+    c.wedge_scan(f"{base}{PALLET}")
+    assert d.pallet is not None and d.pallet.tag == PALLET
+    c.wedge_scan(f"{base}{A1}")
+    c.wedge_scan("WEB-0001")
+    assert d.scanned == (f"asset:{A1}", "asset:WEB-0001")
+    c.wedge_scan("SN-UNKNOWN-9")  # nobody's tag: refused, not counted
+    assert len(d.scanned) == 2 and c.said is not None and "Not an asset tag" in c.said.text
+
+
 def test_a_weight_typed_in_an_unknown_unit_is_refused() -> None:
     assert typed_weight("12", "stone") == (None, "Weight unit 'stone' is not kg or lb.")
     assert typed_weight("  ", "kg") == (None, None)

@@ -29,11 +29,13 @@ from app.ui.reporting import Chart, Series, Shown
 from app.ui.session import DeviceSession
 from app.ui.toolbox import tools_for
 from assets.tags import make_tag
+from sync.device import store_settings
 from sync.device.database import DeviceDatabase
 from sync.device.engine import SyncEngine
 from sync.device.service import DeviceService
 from sync.device.store_desk import StoreDesk, StoreSaid
 from sync.errors import ServerUnreachable
+from sync.protocol import StoreSettingsView
 from tests.sync.device.harness import PIN, Device, LoopbackStore, StoreHarness, drain
 
 DAY_MS = 86_400_000
@@ -428,10 +430,21 @@ def test_a_certificate_of_an_asset_not_disposed_is_refused_in_the_store_s_words(
     assert refused.value.status == 409
 
 
-def test_scans_name_pallets_and_assets() -> None:
-    assert scanned_tag(PALLET) == ("pallet", PALLET)
-    assert scanned_tag(A[1]) == ("asset", A[1])
-    assert scanned_tag("  ACME-0001 ") == ("asset", "ACME-0001")
+def test_scans_name_pallets_and_assets_as_the_store_prints_them(tmp_path: Path) -> None:
+    """Read with the store's `label_base_url` (as cached), as on the main screens; anything
+    else is an asset's tag the store may know (an import keeps the tags it came with)."""
+    db = DeviceDatabase(tmp_path / "scans.db")
+    svc = DeviceService(db)
+    base = "https://assets.example/t/"
+    store_settings.pulled(db, StoreSettingsView(weight_tolerance_pct="2", label_base_url=base), 0)
+    try:
+        assert scanned_tag(svc, PALLET) == ("pallet", PALLET)
+        assert scanned_tag(svc, f"{base}{PALLET}") == ("pallet", PALLET)
+        assert scanned_tag(svc, f"{base}{A[1]}") == ("asset", A[1])
+        assert scanned_tag(svc, f"https://tagtrail.local/t/{A[2]}") == ("asset", A[2])
+        assert scanned_tag(svc, "  ACME-0001 ") == ("asset", "ACME-0001")
+    finally:
+        db.close()
 
 
 def test_only_supervisors_and_admins_get_the_tools_and_the_store_agrees(

@@ -35,6 +35,9 @@ ROWS = [
 ]  # fmt: skip
 
 
+ROWS_FOR_PLANS = 2000  # enough that the key index is the better plan
+
+
 def snipe_file(
     rows: list[list[str]] = ROWS, encoding: str = "utf-8", newline: str = "\r\n"
 ) -> bytes:
@@ -158,6 +161,51 @@ def test_import_writes_the_log_and_reimport_adds_nothing(world: World) -> None:
     assert detail["asset"]["state"]["fields"]["Checked Out To"] == "zoe"
     verify = world.admin.get("/v1/verify").json()
     assert verify["ok"], verify
+
+
+def test_reimport_looks_rows_up_through_the_key_index(world: World) -> None:
+    """Importing a file again looks its rows up 500 keys at a time: through the primary key
+    on both databases, also from a pooled PostgreSQL session that planned the lookup while
+    the store was empty. psycopg prepares a statement on its fifth run and the server keeps
+    one plan for it; that plan was a sequential scan of the empty table, and importing
+    100,000 rows again took minutes until the import ANALYZEd what it had filled."""
+    from app.commands.bench_import import snipe_it_file
+    from sync.server.imports import LOOKUP, current_query
+
+    store = world.store
+    data = snipe_it_file(ROWS_FOR_PLANS)
+    keys = [f"asset:ACME-{n:07d}" for n in range(1, LOOKUP + 1)]
+    query = current_query(keys)
+    dialect = store.engine.dialect
+    if dialect.name == "sqlite":
+        do_import(store, data)
+        sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        with store.engine.connect() as conn:
+            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+        assert "SEARCH assets USING INDEX sqlite_autoindex_assets_1" in plan, plan
+        return
+    with store.engine.connect() as watcher:
+        session = watcher.connection.driver_connection
+        assert session is not None
+        compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+        session.execute("SET plan_cache_mode = force_generic_plan")  # its plan at once
+        session.execute(str(compiled), compiled.params, prepare=True)
+        session.commit()
+        (name,) = session.execute(
+            "SELECT name FROM pg_prepared_statements WHERE statement LIKE '%FROM assets%'"
+        ).fetchone()
+        args = ", ".join(f"'{key}'" for key in keys)
+
+        def cached_plan() -> str:
+            rows = session.execute(f"EXPLAIN EXECUTE {name}({args})").fetchall()
+            session.commit()
+            return " ".join(str(r[0]) for r in rows)
+
+        assert "Seq Scan on assets" in cached_plan()  # what the empty store gets
+        do_import(store, data)
+        plan = cached_plan()
+        watcher.invalidate()  # its session state stays out of the pool
+    assert "Index Scan using assets_pkey" in plan and "Seq Scan" not in plan, plan
 
 
 def test_a_file_with_bad_rows_changes_nothing(world: World) -> None:
