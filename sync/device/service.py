@@ -285,7 +285,7 @@ class DeviceService:
         except InvalidInput:
             return False
         with self.db.read() as conn:
-            return view.asset_view(conn, key, self.rules).state.registered
+            return view.asset_view(conn, key, _rules(conn)).state.registered
 
     def location_tags(self) -> list[LocationState]:
         """Every location tag known here (pulled, or claimed on this device), by key."""
