@@ -54,7 +54,7 @@ Runner = Callable[..., Any]  # page.run_task
 # the background poll's re-read, and those that change the whole screen (the tapped button is
 # gone with it; a late focus request would take the focus of the field tapped next).
 KEEP_FOCUS = frozenset(
-    {"on_key", "refresh", "show", "sign_in", "sign_out", "switch_person", "enrol"}
+    {"on_key", "load", "refresh", "scan", "show", "sign_in", "sign_out", "switch_person", "enrol"}
 )
 
 
@@ -167,6 +167,8 @@ class Controller:
             long_job=self._long_job,
             person=lambda: self.person,
             files=lambda: self._files,
+            action_began=self.action_began,
+            refocus=self.refocus,
         )
 
     @property

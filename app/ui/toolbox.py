@@ -55,6 +55,8 @@ class Kit:
     long_job: Callable[..., Awaitable[Any]]  # (label, fn, *args): blocking work with the busy bar
     person: Callable[[], Person | None]
     files: Callable[[], Files | None]  # downloads and uploads (None until the page is up)
+    action_began: Callable[[], int]  # the controller's count of field focus events
+    refocus: Callable[[str, int], None]  # (action, count when it began): focus back after a tap
 
     def failed(self, tool: str, exc: BaseException) -> None:
         """An action of `tool` raised: log it and say it in people's words."""

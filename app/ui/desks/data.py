@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from app.ui.desks.reports import said
+from app.ui.desks.taps import GivesFocusBack
 from app.ui.handlers import action
 from sync.device.service import DeviceService
 from sync.device.store_desk import BadImport, Download, StoreDesk
@@ -57,7 +58,7 @@ def scanned_tag(service: DeviceService, text: str) -> tuple[str, str]:
 
 
 @ft.observable
-class DataDesk:
+class DataDesk(GivesFocusBack):
     def __init__(self, kit: Kit) -> None:
         self._kit = kit
         self._data: bytes | None = None  # the picked file, kept for the import after the check

@@ -12,6 +12,7 @@ import flet as ft
 
 from app.ui import sounds, words
 from app.ui.desks.scans import ASSET, read
+from app.ui.desks.taps import GivesFocusBack
 from app.ui.handlers import action
 from assets import itad
 from assets.disposal_form import DisposalDraft, disposal_details, disposal_form_refusal
@@ -50,7 +51,7 @@ def control_for(state: AssetState, outcome: str | None) -> Control:
 
 
 @ft.observable
-class DisposeDesk:
+class DisposeDesk(GivesFocusBack):
     def __init__(self, kit: Kit) -> None:
         self._kit = kit
         self.draft = DisposalDraft()

@@ -12,6 +12,7 @@ import flet as ft
 
 from app.ui import sounds
 from app.ui.desks.scans import ASSET, SERIAL, read
+from app.ui.desks.taps import GivesFocusBack
 from app.ui.handlers import action
 from assets import intake
 from assets.catalogue import BY_KEY, CATEGORIES, MODELS, Model
@@ -40,7 +41,7 @@ def matching(text: str) -> tuple[Model, ...]:
 
 
 @ft.observable
-class IntakeDesk:
+class IntakeDesk(GivesFocusBack):
     def __init__(self, kit: Kit) -> None:
         self._kit = kit
         self.draft = IntakeDraft()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from app.ui import label_sheet, sounds
+from app.ui.desks.taps import GivesFocusBack
 from app.ui.handlers import action
 from app.ui.label_sheet import Pick
 from assets.roles import may
@@ -48,7 +49,7 @@ def new_count(text: str) -> int | None:
 
 
 @ft.observable
-class LabelsDesk:
+class LabelsDesk(GivesFocusBack):
     def __init__(self, kit: Kit) -> None:
         self._kit = kit
         self.mode = SCANNED

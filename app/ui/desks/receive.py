@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from app.ui import present, sounds, words
+from app.ui.desks.taps import GivesFocusBack
 from app.ui.handlers import action
 from assets.errors import AssetsError
 from assets.merge import PalletState
@@ -98,7 +99,7 @@ def _holder(text: str) -> str:
 
 
 @ft.observable
-class ReceiveDesk:
+class ReceiveDesk(GivesFocusBack):
     def __init__(self, kit: Kit) -> None:
         self._kit = kit
         self.pallet: Sealed | None = None

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from app.ui import words
+from app.ui.desks.taps import GivesFocusBack
 from app.ui.handlers import action
 from app.ui.reporting import (
     BY_KEY,
@@ -46,7 +47,7 @@ def said(exc: BaseException) -> str:
 
 
 @ft.observable
-class ReportsDesk:
+class ReportsDesk(GivesFocusBack):
     def __init__(self, kit: Kit) -> None:
         self._kit = kit
         self._asked = 0  # the newest read asked for: an older answer is dropped

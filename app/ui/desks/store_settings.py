@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from app.ui.desks.reports import said
+from app.ui.desks.taps import GivesFocusBack
 from app.ui.handlers import action
 from sync.device import store_settings
 from sync.device.store_desk import StoreSaid
@@ -73,7 +74,7 @@ def refusal(said: str) -> tuple[str | None, str]:
 
 
 @ft.observable
-class SettingsDesk:
+class SettingsDesk(GivesFocusBack):
     def __init__(self, kit: Kit) -> None:
         self._kit = kit
         self._asked = 0  # the newest read asked for: an older answer is dropped

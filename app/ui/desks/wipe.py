@@ -13,6 +13,7 @@ import flet as ft
 
 from app.ui import sounds
 from app.ui.desks.scans import ASSET, SERIAL, read
+from app.ui.desks.taps import GivesFocusBack
 from app.ui.handlers import action
 from assets import sanitization as sz
 from assets.disposition import SANITIZATION_METHODS
@@ -55,7 +56,7 @@ def drives_of(state: AssetState) -> tuple[Drive, ...]:
 
 
 @ft.observable
-class WipeDesk:
+class WipeDesk(GivesFocusBack):
     def __init__(self, kit: Kit) -> None:
         self._kit = kit
         person = kit.person()

@@ -66,6 +66,8 @@ def kit(session: DeviceSession, voice: Voice) -> Kit:
         long_job=long_job,
         person=session.service.current_person,
         files=lambda: None,
+        action_began=lambda: 0,
+        refocus=lambda _after, _began: None,
     )
 
 

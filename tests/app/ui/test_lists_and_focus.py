@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from app.ui.controller import Controller
+from app.ui.desks.labels import LabelsDesk
 from app.ui.scanflow import CLAIMED, LOCATION, MAX_RESULTS, SEEN
 from app.ui.session import DeviceSession
 from app.ui.wedge import keys_for
@@ -169,4 +170,46 @@ def test_focus_goes_back_to_the_page_after_a_tap_not_after_a_key(db: Path) -> No
     c.toggle_sound()
     run_jobs()
     assert given.count("holder") == 2
+    device.close()
+
+
+def test_a_tools_tap_gives_focus_back_and_a_scan_on_it_does_not(db: Path) -> None:
+    """On a tool's screen too: Flutter leaves focus on the tool's button tapped (Record,
+    Print), and a scanner's Enter would press it again."""
+    device = open_device(db)
+    jobs: list[tuple[Any, tuple[Any, ...]]] = []
+    c = Controller(device, lambda job, *args: jobs.append((job, args)))
+    given: list[str] = []
+
+    async def holder() -> None:
+        given.append("holder")
+
+    async def settle() -> None:
+        pass
+
+    def run_jobs() -> None:
+        async def all_of_them() -> None:
+            for job, args in jobs:
+                if getattr(job, "__name__", "") == "_give_back":
+                    await job(*args)
+
+        asyncio.run(all_of_them())
+        jobs.clear()
+
+    c.attach_focus(holder, settle)
+    c.show("labels")
+    desk = c.desk("labels")
+    assert isinstance(desk, LabelsDesk)
+    run_jobs()
+    assert given == []  # opening the tool is a new screen
+    scan(c, A1)  # the wedge's scan reaches the tool: focus stays
+    run_jobs()
+    assert given == []
+    desk.set_stock("avery-l7160")  # a tap on a stock chip
+    run_jobs()
+    assert given == ["holder"]
+    c.typing("How many", True)  # typing a count keeps the field's focus
+    desk.set_count("12")
+    run_jobs()
+    assert given == ["holder"]
     device.close()
