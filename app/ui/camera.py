@@ -14,7 +14,7 @@ import flet_camera as fc
 from flet.components.hooks.use_ref import MutableRef
 
 from app.ui import theme
-from app.ui.camera_loop import NO_CAMERA, StillLoop, camera_problem
+from app.ui.camera_loop import NO_CAMERA, Reader, StillLoop, camera_problem
 from app.ui.components import tagged
 
 STARTING = "Starting the camera…"
@@ -27,7 +27,11 @@ def _pick_back(cameras: list[Any]) -> Any:
 
 
 @ft.component
-def CameraPanel(on_code: Callable[[str, str], Any], on_error: Callable[[str], Any]) -> ft.Control:
+def CameraPanel(
+    on_code: Callable[[str, str], Any],
+    on_error: Callable[[str], Any],
+    read: Reader | None = None,  # what a code names on this device (one tag passes once)
+) -> ft.Control:
     camera = ft.use_memo(lambda: fc.Camera(preview_enabled=True, height=240, expand=False), [])
     status, set_status = ft.use_state(STARTING)
     loop_ref: MutableRef[StillLoop | None] = ft.use_ref(None)  # the loop while open
@@ -40,7 +44,7 @@ def CameraPanel(on_code: Callable[[str, str], Any], on_error: Callable[[str], An
     async def start() -> None:
         if closed.current:
             return
-        loop = StillLoop(camera.take_picture, found, on_error)
+        loop = StillLoop(camera.take_picture, found, on_error, read=read)
         loop_ref.current = loop
         try:
             cameras = await camera.get_available_cameras()

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from assets.tags import resolve
+from assets.tags import Resolution, resolve
 from scanner import ScanSession
 from scanner.errors import ScannerError
 
@@ -63,16 +63,22 @@ def camera_problem(error: BaseException | str) -> str:
     return f"The camera stopped: {text[:160] or type(error).__name__}"
 
 
+Reader = Callable[[str, str | None], Resolution]  # what a scanned text names
+
+
 class CodeGate:
     """Lets each tag through once: a label's QR and Code 128 name the same tag, and a tag held
-    in view is seen in every frame. A foreign code (serial, GS1) counts by its text."""
+    in view is seen in every frame. A foreign code (serial, GS1) counts by its text.
 
-    def __init__(self) -> None:
+    `read` should be the device's own reading (the store's label base URL, imported tags):
+    with another, a QR printed with the store's URL and its Code 128 would pass as two."""
+
+    def __init__(self, read: Reader | None = None) -> None:
+        self._read: Reader = read or resolve
         self._seen: set[str] = set()
 
-    @staticmethod
-    def identity(text: str, symbology: str | None = None) -> str:
-        found = resolve(text, symbology)
+    def identity(self, text: str, symbology: str | None = None) -> str:
+        found = self._read(text, symbology)
         tag = found.fields.get("tag")
         return f"{found.kind}:{tag}" if tag else text.strip()
 
@@ -104,6 +110,7 @@ class StillLoop:
         min_interval_s: float = MIN_INTERVAL_S,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        read: Reader | None = None,
     ) -> None:
         self.grab = grab
         self.on_code = on_code
@@ -112,7 +119,7 @@ class StillLoop:
         self.min_interval_s = min_interval_s
         self.clock = clock
         self.sleep = sleep
-        self.gate = CodeGate()
+        self.gate = CodeGate(read)
         self.stats = LoopStats()
         self.running = True
 

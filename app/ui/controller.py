@@ -33,6 +33,7 @@ from assets.errors import AssetsError
 from assets.grades import parse_grade
 from assets.operations import KINDS
 from assets.roles import may
+from assets.tags import Resolution
 from sync.device.people import Person
 from sync.device.progress import SyncProgress
 from sync.protocol import AuditView
@@ -137,6 +138,10 @@ class Controller:
         if self.person is None:
             return frozenset()
         return frozenset(kind for kind in KINDS if may(self.person.role, kind))
+
+    def read_code(self, text: str, symbology: str | None = None) -> Resolution:
+        """What a scanned text names on this device (the camera's gate lets each name once)."""
+        return self._svc.read_scan(text, symbology)
 
     def _tag_of(self, text: str, kind: str) -> str | None:
         """The tag of `kind` a scan names, as the device service reads scans."""

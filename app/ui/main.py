@@ -168,6 +168,7 @@ def _scan_body(c: Controller) -> ft.Control:
         camera_on=c.camera_on,
         on_camera_code=c.record_scan,
         on_camera_error=c.camera_failed,
+        read_code=c.read_code,
         on_scan=c.record_scan,
         on_bind=c.bind_location,
         on_pick_location=c.pick_location,

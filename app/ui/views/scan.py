@@ -12,6 +12,7 @@ import flet as ft
 
 from app.ui import theme
 from app.ui.camera import CameraPanel
+from app.ui.camera_loop import Reader
 from app.ui.components import Field, big_button, memo, row_key, scan_row, section, tagged
 from app.ui.scanflow import ASSET, BIND, CLAIM, CLAIMED, PALLET, SEEN, ScanOutcome
 
@@ -199,6 +200,7 @@ def ScanView(
     on_toggle_camera: Callable[[], Any],
     sound: bool = True,
     on_toggle_sound: Callable[[], Any] | None = None,
+    read_code: Reader | None = None,
 ) -> ft.Control:
     """Memoized where it is used (`MemoScanView`): the root re-renders on every change the
     controller makes (the sync badge, a notice), and this screen's data did not change then."""
@@ -231,7 +233,7 @@ def ScanView(
         ),
         expand=True,
     )
-    camera = CameraPanel(on_camera_code, on_camera_error) if camera_on else None
+    camera = CameraPanel(on_camera_code, on_camera_error, read_code) if camera_on else None
 
     rows = scan_rows(scans, on_open, on_claim)
     if not rows:

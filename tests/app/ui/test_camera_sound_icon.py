@@ -7,6 +7,7 @@ import io
 import wave
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -17,10 +18,13 @@ from app.ui import camera_loop, icon, sounds
 from app.ui.camera_loop import CodeGate, StillLoop, camera_problem
 from app.ui.scanflow import ScanOutcome
 from app.ui.views.history import source_text, when_text
-from assets.tags import make_tag
+from assets.tags import DEFAULT_TAG_CONFIG, TagConfig, make_tag, resolve, tag_url
 from scanner import ScanSession
 from scanner.errors import ImageError
 from scanner.labels import LabelContent, render_label_image
+from sync.device import store_settings
+from sync.protocol import StoreSettingsView
+from tests.app.ui.desks import A1, controller, device_session
 
 TAG = make_tag("asset", 77)
 
@@ -123,6 +127,17 @@ def test_the_gate_knows_a_tag_by_what_it_names() -> None:
     assert gate.admit("SN-1") and not gate.admit(" SN-1 ")
 
 
+def test_the_gate_reads_as_the_device_does() -> None:
+    """A QR printed with the store's own label base URL and the label's Code 128 are one tag,
+    when the gate reads with the store's config as the device does."""
+    config = TagConfig(url_bases=("https://assets.example/t/", *DEFAULT_TAG_CONFIG.url_bases))
+    qr = tag_url(TAG, config)
+    assert not CodeGate().identity(qr, "QR").startswith("asset:")  # the default rules
+    gate = CodeGate(lambda text, symbology: resolve(text, symbology, config))
+    assert gate.admit(qr, "QR")
+    assert not gate.admit(TAG, "Code128")
+
+
 def test_real_stills_decode_and_a_1d_code_needs_two_frames() -> None:
     label = render_label_image(LabelContent(code=TAG), "thermal-2x1in")
     bars = np.full_like(label, 255)
@@ -186,3 +201,15 @@ def test_the_icon_files_are_the_drawing(name: str, spec: tuple[int, bool]) -> No
     assert stored.size == (size, size)
     drawn = np.asarray(icon.draw_icon(size, maskable), dtype=np.int16)
     assert np.abs(np.asarray(stored, dtype=np.int16) - drawn).max() <= 1
+
+
+def test_the_scan_screens_camera_reads_with_the_stores_label_base_url(tmp_path: Path) -> None:
+    with device_session(tmp_path) as session:
+        with session.db.write() as conn:
+            view = StoreSettingsView(
+                weight_tolerance_pct="2", label_base_url="https://a.example/t/"
+            )
+            store_settings.keep(conn, view, 1)
+        gate = CodeGate(controller(session).read_code)  # what the Scan screen hands its camera
+        assert gate.admit(f"https://a.example/t/{A1}", "QR")
+        assert not gate.admit(A1, "Code128")
