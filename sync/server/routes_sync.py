@@ -25,7 +25,7 @@ from sync.server.db import reading
 from sync.server.deps import CallerDep, StoreDep
 from sync.server.envelope import parse_push_body
 from sync.server.heads import latest_head
-from sync.server.pull import pull_page
+from sync.server.pull import page_json, read_page
 from sync.server.report_devices import PULL, PUSH, parse_pending, record_contact
 from sync.server.store import Store
 
@@ -82,10 +82,10 @@ def pull(
     caller.require("pull")
     pending = parse_pending(request.headers.get(PENDING_HEADER))
     with reading(store.engine) as conn:
-        page = pull_page(conn, cursor, limit, site)
-        page.head = latest_head(conn, store.settings.partition)
+        page = read_page(conn, cursor, limit, site)
+        head = latest_head(conn, store.settings.partition)
     record_contact(store.engine, caller.device_id, PULL, store.now_ms(), pending)
-    return _json(page)
+    return Response(page_json(page, head), media_type="application/json")
 
 
 def document_push_body(app: FastAPI) -> None:
