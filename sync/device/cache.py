@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Table, func, select
-from sqlalchemy.dialects.sqlite import insert
 
 from assets.conflicts import Conflict
 from assets.merge import AssetState, LocationState, TargetState
 from assets.targets import ASSET, LOCATION_TAG, PALLET, kind_of, state_from_dict
+from sync.device import raw
 from sync.device.schema import assets, conflicts, location_tags, locations, pallets
 from sync.protocol import Change
 
@@ -24,7 +27,10 @@ _CLOSED = ("decided", "withdrawn")
 
 
 def _dump(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, separators=(",", ":"), sort_keys=True)
+    try:
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:  # a number beyond 64 bits or a lone surrogate: the standard encoder can
+        return json.dumps(data, separators=(",", ":"), sort_keys=True)
 
 
 # The cache table of each kind of folded target (assets.targets), by its change-feed name.
@@ -137,10 +143,23 @@ def apply_changes(conn: Connection, changes: Iterable[Change]) -> list[str]:
     for name, (table, key, _make) in _ENTITIES.items():
         batch = list(rows[name].values())
         if batch:
-            stmt = insert(table)
-            updated = {c: stmt.excluded[c] for c in batch[0] if c != key}
-            conn.execute(stmt.on_conflict_do_update(index_elements=[key], set_=updated), batch)
+            columns = tuple(batch[0])
+            pick = itemgetter(*columns)
+            raw.run_many(conn, _upsert_sql(table.name, key, columns), [pick(r) for r in batch])
     return stamps
+
+
+@lru_cache(maxsize=32)
+def _upsert_sql(table: str, key: str, columns: tuple[str, ...]) -> str:
+    """INSERT … ON CONFLICT DO UPDATE of every column but the key, as plain SQLite text (run
+    straight on the driver: a page is thousands of rows, SQLAlchemy's per-row binding cost more
+    than the upsert itself). Names come from the schema, never from the store."""
+    updated = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+    marks = ", ".join("?" for _ in columns)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+        f" ON CONFLICT ({key}) DO UPDATE SET {updated}"
+    )
 
 
 def counts(conn: Connection) -> dict[str, int]:

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import TypeVar
 
 import httpx
@@ -41,9 +42,20 @@ from sync.errors import (
     ServerRefused,
     ServerUnreachable,
 )
-from sync.protocol import DEFAULT_BATCH_SIZE, SignedHead
+from sync.protocol import DEFAULT_BATCH_SIZE, PushResponse, SignedHead
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Unwritten:
+    """A push answer not yet written down: when it came, and how many it acknowledged."""
+
+    answer: PushResponse
+    received_ms: int
+    pushed: int
+
+
 DEFAULT_PULL_LIMIT = 2000  # changes per pull page: big enough for a fast snapshot, small in RAM
 MAX_GAP_FOLLOWS = 3
 
@@ -353,42 +365,77 @@ class SyncEngine:
         return max(0, state.last_seq - state.acked_seq)
 
     async def _push_all(self, client: SyncClient) -> int:
-        """Push the outbox from the store's cursor in batches read page by page."""
+        """Push the outbox from the store's cursor in batches read page by page.
+
+        Each answer is written down while the next batch is on its way (on a worker thread:
+        SQLite lets go of the interpreter while it writes and syncs), so the device's commit
+        and the store's work on the next batch overlap. Answers are written in order, one at a
+        time, and every answer received is written before this returns or raises."""
         state, token, person = self._tokens()
         after, size, gaps, pushed = state.acked_seq, self.batch_size, 0, 0
-        while True:
-            with self.db.read() as conn:
-                batch = outbox.next_batch(conn, after, size)
-            if not batch:
-                return pushed
-            try:
+        unwritten: Unwritten | None = None
+        try:
+            while True:
+                with self.db.read() as conn:
+                    batch = outbox.next_batch(conn, after, size)
+                if not batch:
+                    return pushed
                 pending = max(0, self._state().last_seq - after)
-                answer = await client.push(token, person, state.device_id, batch, pending)
-            except BatchTooLarge as exc:
-                if size == 1:
-                    raise ServerRefused(
-                        413, "one operation is bigger than the store takes"
-                    ) from exc
-                size = max(1, size // 2)
-                continue
-            except PushGap as gap:
-                gaps += 1
-                if gaps > MAX_GAP_FOLLOWS or gap.expected_seq > self._state().last_seq + 1:
-                    raise ServerRefused(409, str(gap)) from gap
-                after = gap.expected_seq - 1
-                continue
-            now = self.now_ms()
-            verdicts = [(r.device_seq, r.status, r.reason or r.code) for r in answer.results]
-            with self.db.write() as conn:
-                held = load_state(conn).acked_seq
-                outbox.record_verdicts(conn, verdicts, answer.acked_through, now)
-                save_state(conn, acked_seq=max(held, answer.acked_through))
-                self._keep_head(conn, answer.head, now)
-            if answer.acked_through <= after:
-                raise ServerRefused(200, f"the store acknowledged nothing past #{after}")
-            pushed += answer.acked_through - after
-            self._refresh_counts(pushed=self._progress.pushed + answer.acked_through - after)
-            after = answer.acked_through
+                request = client.push(token, person, state.device_id, batch, pending)
+                try:
+                    answer = await self._send_while_writing(request, unwritten)
+                except BatchTooLarge as exc:
+                    if size == 1:
+                        raise ServerRefused(
+                            413, "one operation is bigger than the store takes"
+                        ) from exc
+                    size = max(1, size // 2)
+                    continue
+                except PushGap as gap:
+                    gaps += 1
+                    if gaps > MAX_GAP_FOLLOWS or gap.expected_seq > self._state().last_seq + 1:
+                        raise ServerRefused(409, str(gap)) from gap
+                    after = gap.expected_seq - 1
+                    continue
+                finally:
+                    unwritten = None  # written by _send_while_writing, whatever happened
+                unwritten = Unwritten(answer, self.now_ms(), answer.acked_through - after)
+                if answer.acked_through <= after:
+                    raise ServerRefused(200, f"the store acknowledged nothing past #{after}")
+                pushed += answer.acked_through - after
+                after = answer.acked_through
+        finally:
+            if unwritten is not None:
+                self._write_answer(unwritten)
+                self._refresh_counts(pushed=self._progress.pushed + unwritten.pushed)
+
+    async def _send_while_writing(
+        self, request: Awaitable[PushResponse], unwritten: Unwritten | None
+    ) -> PushResponse:
+        """Await `request` while the previous answer (if any) is written; both always finish,
+        then the first failure is raised (the write's before the request's)."""
+        if unwritten is None:
+            return await request
+        answer, written = await asyncio.gather(
+            request, asyncio.to_thread(self._write_answer, unwritten), return_exceptions=True
+        )
+        if isinstance(written, BaseException):
+            raise written
+        self._refresh_counts(pushed=self._progress.pushed + unwritten.pushed)
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    def _write_answer(self, unwritten: Unwritten) -> None:
+        """Keep the store's verdicts, its cursor and its head (thread-safe: its own
+        connection, and no progress report, which stays on the engine's thread)."""
+        answer, now = unwritten.answer, unwritten.received_ms
+        verdicts = [(r.device_seq, r.status, r.reason or r.code) for r in answer.results]
+        with self.db.write() as conn:
+            held = load_state(conn).acked_seq
+            outbox.record_verdicts(conn, verdicts, answer.acked_through, now)
+            save_state(conn, acked_seq=max(held, answer.acked_through))
+            self._keep_head(conn, answer.head, now)
 
     async def _pull_all(self, client: SyncClient) -> int:
         """Pull pages until the store has no more; one transaction per page, cursor included."""

@@ -161,20 +161,22 @@ def _run(
         with _CACHE_LOCK:
             _CACHE[cache_key] = compiled
     sql, order, processors = compiled
-    if any(processors):
-        params = [
-            tuple(
-                p(row[name]) if p is not None else row[name]
-                for name, p in zip(order, processors, strict=True)
-            )
-            for row in rows
-        ]
-    else:
-        pick = itemgetter(*order)  # C-level: no Python loop per column per row
-        params = (
-            [pick(row) for row in rows] if len(order) > 1 else [(row[order[0]],) for row in rows]
-        )
+    pick = itemgetter(*order)  # C-level: no Python loop per column per row
+    params: list[Any] = (
+        [pick(row) for row in rows] if len(order) > 1 else [(row[order[0]],) for row in rows]
+    )
+    # Only the few columns with a bind processor (a boolean) are touched one by one.
+    processed = [(i, p) for i, p in enumerate(processors) if p is not None]
+    if processed:
+        params = [_processed(values, processed) for values in params]
     conn.exec_driver_sql(sql, params)
+
+
+def _processed(values: tuple[Any, ...], processed: list[tuple[int, Any]]) -> tuple[Any, ...]:
+    out = list(values)
+    for i, process in processed:
+        out[i] = process(out[i])
+    return tuple(out)
 
 
 def _compile(conn: Connection, statement: Any, columns: tuple[str, ...]) -> _Compiled:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -144,9 +144,11 @@ def push(
     device_id: str,
     ops: Sequence[WireOperation | Mapping[str, Any]],
     pusher: UserView | None = None,
+    also: Callable[[Connection], None] | None = None,
 ) -> PushResponse:
     """Take a device's batch. `pusher` is the person whose token came with it: a valid actor
-    besides everyone with a live sign-in on the device."""
+    besides everyone with a live sign-in on the device. `also` writes in the same transaction,
+    after the batch (the device's last contact), so a push costs one commit."""
     with _PUSHES:
         batch = check_batch(prepare(ops), store.settings.max_batch_ops)
         with writing(store.engine) as conn:
@@ -155,6 +157,8 @@ def push(
                 actors[pusher.username] = pusher.role
             results, head = ingest(conn, store, device_id, batch, actors)
             acked = _acked(conn, device_id)
+            if also is not None:
+                also(conn)
     if head is not None:
         write_head_file(store.settings.heads_dir, store.store_id, head)
     return PushResponse(acked_through=acked, results=results, head=head)

@@ -88,6 +88,7 @@ class Target:
     was_disposed: bool = False  # as loaded: the report counted it
     was_at: str | None = None  # as loaded: the location it counted at
     was_counted: Counted | None = None  # as loaded: the (site, status) it counted under
+    stored: dict[str, Any] = field(default_factory=dict)  # as loaded: its indexed columns
 
 
 class Positions:
@@ -114,13 +115,21 @@ def projection_of(key: str) -> tuple[Table, str]:
     return PROJECTIONS[kind_of(key).name]
 
 
+# An asset's indexed columns besides its key and position: an UPDATE sets them only when they
+# change (SQLite rewrites an index entry for every column it sets, changed or not; an observe
+# changes only its location), so they are read back with the state.
+ASSET_INDEXED = ("site", "tag_upper", "serial", "status", "location")
+
+
 def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
     keys = sorted(set(keys))
     targets = {k: Target(k, None, None, None) for k in keys}
     for name, (table, column) in PROJECTIONS.items():
         wanted = [k for k in keys if kind_of(k).name == name]
-        for key, data, last_sort, site in select_in(
-            conn, table, ("key", column, "last_sort", "site"), "key", wanted
+        asset = table is t.assets
+        extra = ASSET_INDEXED[1:] if asset else ()
+        for key, data, last_sort, site, *indexed in select_in(
+            conn, table, ("key", column, "last_sort", "site", *extra), "key", wanted
         ):
             state = state_from_dict(key, orjson.loads(data))
             targets[key] = target = Target(key, state, parse_sort(last_sort), site, existed=True)
@@ -128,6 +137,7 @@ def load_targets(conn: Connection, keys: Iterable[str]) -> dict[str, Target]:
                 target.was_disposed = state.disposition is not None
                 target.was_at = state.location
                 target.was_counted = counted(site, state.status)
+                target.stored = dict(zip(ASSET_INDEXED, (site, *indexed), strict=True))
     for key, cid, status, body in select_in(
         conn, t.conflicts, ("target", "id", "status", "body"), "target", keys
     ):
@@ -346,8 +356,10 @@ def save_targets(
         table, row = _row_of(target, batch_ops, op_sites)
         row["position"] = positions.next()
         target.site = row["site"]
-        writes[table][1 if target.existed else 0].append(row)
         conflict_rows += _conflict_changes(target, row["site"])
+        if target.existed and target.stored:
+            row = _changed_only(row, target.stored)
+        writes[table][1 if target.existed else 0].append(row)
     for table, (inserts, updates) in writes.items():
         _write(conn, table, inserts, updates)
     states = {key: target.state for key, target in targets.items()}
@@ -397,11 +409,21 @@ def _count_locations(conn: Connection, changed: Sequence[Target]) -> None:
         )
 
 
+def _changed_only(row: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+    """An update's row without the indexed columns whose stored value it already has."""
+    return {name: value for name, value in row.items() if stored.get(name, row) != value}
+
+
 def _write(
     conn: Connection, table: Any, inserts: list[dict[str, Any]], updates: list[dict[str, Any]]
 ) -> None:
     insert_rows(conn, table, [_unbind(r) for r in inserts])
-    update_rows(conn, table, updates)
+    # One statement per set of columns: most of a batch shares one (an observe's location).
+    alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in updates:
+        alike.setdefault(tuple(row), []).append(row)
+    for rows in alike.values():
+        update_rows(conn, table, rows)
 
 
 def _unbind(row: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,10 @@ Positions are handed out under the partition lock and commit in order (see inges
 position above the cursor never becomes visible after a higher one: a pull never skips a
 committed change, whatever other devices push meanwhile. An entity changed again later simply
 comes back with its newer position: a device keeps the latest.
+
+The route answers with `page_json`: a folded state is stored as JSON already, so it goes into
+the answer as it is (an orjson fragment) instead of being decoded and encoded again. The
+answer is the JSON of the PullResponse `pull_page` makes (tests/sync/server/test_pull.py).
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from __future__ import annotations
 import heapq
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
+import orjson
 from sqlalchemy import Connection, Table, select
 
 from sync.errors import BadRequest
-from sync.protocol import Change, EntityKind, LocationView, PullResponse
+from sync.protocol import Change, EntityKind, LocationView, PullResponse, SignedHead
 from sync.server import tables as t
 from sync.server.review import conflict_view
 
@@ -33,6 +38,22 @@ def parse_cursor(cursor: str | None) -> int:
     return int(cursor)
 
 
+class Entry(NamedTuple):
+    """One change of a page; `data` is a dict, or a folded state's stored JSON text."""
+
+    position: int
+    entity: EntityKind
+    key: str
+    site: str | None
+    data: dict[str, Any] | str
+
+
+class Page(NamedTuple):
+    entries: list[Entry]
+    next_cursor: str
+    has_more: bool
+
+
 def _page(conn: Connection, table: Table, after: int, limit: int, site: str | None) -> list[Any]:
     query = select(table).where(table.c.position > after)
     if site is not None:
@@ -40,31 +61,66 @@ def _page(conn: Connection, table: Table, after: int, limit: int, site: str | No
     return list(conn.execute(query.order_by(table.c.position).limit(limit)))
 
 
-def pull_page(conn: Connection, cursor: str | None, limit: int, site: str | None) -> PullResponse:
+def read_page(conn: Connection, cursor: str | None, limit: int, site: str | None) -> Page:
     after = parse_cursor(cursor)
     # limit + 1 per table tells whether anything is left beyond this page.
-    streams: list[list[Change]] = [
+    streams: list[list[Entry]] = [
         [_asset(r) for r in _page(conn, t.assets, after, limit + 1, site)],
         [_pallet(r) for r in _page(conn, t.pallets, after, limit + 1, site)],
         [_location(r) for r in _page(conn, t.locations, after, limit + 1, site)],
         [_location_tag(r) for r in _page(conn, t.location_tags, after, limit + 1, site)],
         [_conflict(r) for r in _page(conn, t.conflicts, after, limit + 1, site)],
     ]
-    merged = list(heapq.merge(*streams, key=lambda c: c.position))
-    changes = merged[:limit]
-    has_more = len(merged) > limit
-    next_cursor = str(changes[-1].position) if changes else str(after)
-    return PullResponse(changes=changes, next_cursor=next_cursor, has_more=has_more)
+    merged = list(heapq.merge(*streams, key=lambda e: e.position))
+    entries = merged[:limit]
+    next_cursor = str(entries[-1].position) if entries else str(after)
+    return Page(entries, next_cursor, len(merged) > limit)
 
 
-def _folded(entity: EntityKind, column: str) -> Callable[[Any], Change]:
+def pull_page(conn: Connection, cursor: str | None, limit: int, site: str | None) -> PullResponse:
+    page = read_page(conn, cursor, limit, site)
+    changes = [
+        Change(
+            position=e.position,
+            entity=e.entity,
+            key=e.key,
+            site=e.site,
+            data=json.loads(e.data) if isinstance(e.data, str) else e.data,
+        )
+        for e in page.entries
+    ]
+    return PullResponse(changes=changes, next_cursor=page.next_cursor, has_more=page.has_more)
+
+
+def page_json(page: Page, head: SignedHead | None) -> bytes:
+    """The PullResponse of `page` as JSON, each stored state written out as it is stored."""
+    changes = [
+        {
+            "position": e.position,
+            "entity": e.entity,
+            "key": e.key,
+            "site": e.site,
+            "data": orjson.Fragment(e.data) if isinstance(e.data, str) else e.data,
+        }
+        for e in page.entries
+    ]
+    return orjson.dumps(
+        {
+            "changes": changes,
+            "next_cursor": page.next_cursor,
+            "has_more": page.has_more,
+            "head": None if head is None else head.model_dump(mode="json"),
+        }
+    )
+
+
+def _folded(entity: EntityKind, column: str) -> Callable[[Any], Entry]:
     """A projection row whose folded state is stored as JSON in `column`, as a change."""
 
-    def change(row: Any) -> Change:
-        data = json.loads(getattr(row, column))
-        return Change(position=row.position, entity=entity, key=row.key, site=row.site, data=data)
+    def entry(row: Any) -> Entry:
+        return Entry(row.position, entity, row.key, row.site, getattr(row, column))
 
-    return change
+    return entry
 
 
 _asset = _folded("asset", "state")
@@ -72,24 +128,14 @@ _pallet = _folded("pallet", "data")
 _location_tag = _folded("location_tag", "state")
 
 
-def _location(row: Any) -> Change:
+def _location(row: Any) -> Entry:
     view = LocationView(
         key=row.key, site=row.site, level=row.level, first_position=row.first_position
     )
-    return Change(
-        position=row.position,
-        entity="location",
-        key=row.key,
-        site=row.site,
-        data=view.model_dump(),
-    )
+    return Entry(row.position, "location", row.key, row.site, view.model_dump(mode="json"))
 
 
-def _conflict(row: Any) -> Change:
-    return Change(
-        position=row.position,
-        entity="conflict",
-        key=row.id,
-        site=row.site,
-        data=conflict_view(row).model_dump(),
+def _conflict(row: Any) -> Entry:
+    return Entry(
+        row.position, "conflict", row.id, row.site, conflict_view(row).model_dump(mode="json")
     )

@@ -34,14 +34,22 @@ def parse_pending(text: str | None) -> int | None:
 def record_contact(
     engine: Engine, device_id: str, kind: str, now_ms: int, pending: int | None
 ) -> None:
-    """Upsert the device's row in its own short transaction (after the push or pull)."""
+    """Upsert the device's row in its own short transaction (after a pull)."""
+    with engine.begin() as conn:
+        write_contact(conn, device_id, kind, now_ms, pending)
+
+
+def write_contact(
+    conn: Connection, device_id: str, kind: str, now_ms: int, pending: int | None
+) -> None:
+    """Upsert the device's row inside the caller's transaction (a push's own: one commit,
+    one disk sync per batch instead of two)."""
     values: dict[str, Any] = {f"last_{kind}_ms": now_ms}
     if pending is not None:
         values |= {"pending": pending, "pending_ms": now_ms}
-    with engine.begin() as conn:
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(t.device_contacts).values(device_id=device_id, **values)
-        conn.execute(statement.on_conflict_do_update(index_elements=["device_id"], set_=values))
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(t.device_contacts).values(device_id=device_id, **values)
+    conn.execute(statement.on_conflict_do_update(index_elements=["device_id"], set_=values))
 
 
 def devices_report(

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request, Response
 from pydantic import BaseModel
+from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from sync.errors import Forbidden
@@ -25,8 +26,8 @@ from sync.server.db import reading
 from sync.server.deps import CallerDep, StoreDep
 from sync.server.envelope import parse_push_body
 from sync.server.heads import latest_head
-from sync.server.pull import pull_page
-from sync.server.report_devices import PULL, PUSH, parse_pending, record_contact
+from sync.server.pull import page_json, read_page
+from sync.server.report_devices import PULL, PUSH, parse_pending, record_contact, write_contact
 from sync.server.store import Store
 
 router = APIRouter(prefix="/v1/sync", tags=["sync"])
@@ -62,9 +63,11 @@ def _push(store: Store, caller: Caller, raw: bytes, pending: int | None) -> Resp
     device_id, ops = parse_push_body(raw)
     if device_id != caller.device_id:
         raise Forbidden(f"this token belongs to {caller.device_id}, not {device_id}")
-    answer = _json(ingest.push(store, caller.device_id, ops, caller.user))
-    record_contact(store.engine, caller.device_id, PUSH, store.now_ms(), pending)
-    return answer
+
+    def contact(conn: Connection) -> None:
+        write_contact(conn, caller.device_id, PUSH, store.now_ms(), pending)
+
+    return _json(ingest.push(store, caller.device_id, ops, caller.user, contact))
 
 
 @router.get("/pull", response_model=PullResponse)
@@ -82,10 +85,10 @@ def pull(
     caller.require("pull")
     pending = parse_pending(request.headers.get(PENDING_HEADER))
     with reading(store.engine) as conn:
-        page = pull_page(conn, cursor, limit, site)
-        page.head = latest_head(conn, store.settings.partition)
+        page = read_page(conn, cursor, limit, site)
+        head = latest_head(conn, store.settings.partition)
     record_contact(store.engine, caller.device_id, PULL, store.now_ms(), pending)
-    return _json(page)
+    return Response(page_json(page, head), media_type="application/json")
 
 
 def document_push_body(app: FastAPI) -> None:

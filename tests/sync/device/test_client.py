@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import httpx
 import pytest
@@ -74,3 +75,21 @@ def test_network_errors_are_retryable() -> None:
     client = SyncClient("http://store.test", transport=httpx.MockTransport(handler))
     with pytest.raises(ServerUnreachable, match="cannot reach"):
         _push(client)
+
+
+def test_the_collector_runs_again_after_an_answer_is_parsed_or_refused() -> None:
+    """Answers are parsed with the cyclic collector paused (a pull page is thousands of
+    objects, none garbage): whatever the answer, it is running again afterwards."""
+    good = {"acked_through": 0, "results": [], "head": None}
+    assert gc.isenabled()
+    _push(_answer(200, good))
+    assert gc.isenabled()
+    with pytest.raises(ServerRefused):
+        _push(_answer(200, raw=b'{"acked_through": "many"}'))
+    assert gc.isenabled()
+    gc.disable()  # a caller that runs with it off keeps it off
+    try:
+        _push(_answer(200, good))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

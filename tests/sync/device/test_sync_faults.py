@@ -177,3 +177,34 @@ def test_view_never_reverts_between_push_and_pull(harness: StoreHarness, tmp_pat
     assert [s for _, _, s in outbox_rows(device.db)] == ["settled"]
     view = device.service.asset("TA-1")
     assert view.pending == 0 and view.state.status == "surplus"
+
+
+def test_an_answer_is_kept_when_the_batch_after_it_fails(
+    harness: StoreHarness, tmp_path: Path
+) -> None:
+    """The device writes an answer down while the next batch is on its way: when that next
+    request fails (here the one after it is answered but lost too), every answer it received
+    is kept all the same, and the rest drains with nothing lost or applied twice."""
+    transport = FaultyTransport(harness.transport())
+    device = _enrol(harness, tmp_path / "d.db", transport, batch_size=5)
+    device.service.switch_person("sue")
+    _work(device, random.Random(5), 17)
+    transport.fail("/sync/push", "")  # the first two batches go through
+    transport.fail("/sync/push", "")
+    transport.fail("/sync/push", "drop_request")
+    with pytest.raises(ServerUnreachable):
+        device.engine.sync_now()
+    with device.db.read() as conn:
+        assert load_state(conn).acked_seq == 10
+    statuses = {seq: status for seq, _, status in outbox_rows(device.db)}
+    assert {statuses[seq] for seq in range(1, 11)} == {"acked"}
+    assert {statuses[seq] for seq in range(11, 18)} == {"pending"}
+    transport.fail("/sync/push", "")
+    transport.fail("/sync/push", "drop_response")  # the store keeps 16-17, the device hears not
+    with pytest.raises(ServerUnreachable):
+        device.engine.sync_now()
+    with device.db.read() as conn:
+        assert load_state(conn).acked_seq == 15
+    drain(device)
+    check_invariants(harness, [device])
+    assert len(harness.log()) == 17

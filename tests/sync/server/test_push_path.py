@@ -367,3 +367,39 @@ def test_a_log_body_is_the_canonical_json_whichever_encoder_writes_it() -> None:
         assert _body_of(op) == json.dumps(
             op.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
         )
+
+
+# ---- projection writes ----------------------------------------------------------------------
+
+
+def test_an_update_sets_only_changed_indexed_columns_yet_every_column_follows_the_state(
+    world: World,
+) -> None:
+    """Moves, a new site, a status change, new details (serial) and a grade, each in its own
+    batch and mixed in one, on assets whose other columns stay: every stored column equals
+    what the folded state says, as a fresh insert of that state would write it."""
+    client, d = world.device("cols"), Device("cols")
+    tags = [f"asset:COL-{i}" for i in range(4)]
+    client.push([d.op("register", tag, {"serial": f"s-{i}"}) for i, tag in enumerate(tags)])
+    client.push([d.op("observe", tag, {"location": "DAL1/B1/ROOM-1"}) for tag in tags])
+    client.push(
+        [
+            d.op("observe", tags[0], {"location": "DAL1/B2"}),
+            d.op("observe", tags[1], {"location": "AUS2/B1"}),
+            d.op("transition", tags[2], {"to": "storage"}, {"status": "in_stock"}),
+            d.op("describe", tags[3], {"serial": "new-serial", "category": "laptop"}),
+            d.op("assess", tags[0], {"grade": "F2/C3"}, {"grade_op": None}),
+        ]
+    )
+    with writing(world.store.engine) as conn:
+        stored = {row.key: row for row in conn.execute(select(t.assets))}
+    assert stored[tags[0]].location == "DAL1/B2" and stored[tags[0]].grade is not None
+    assert stored[tags[1]].site == "AUS2" and stored[tags[1]].location == "AUS2/B1"
+    assert stored[tags[2]].status == "storage" and stored[tags[3]].serial == "NEW-SERIAL"
+    for tag in tags:
+        row, state = stored[tag], json.loads(stored[tag].state)
+        assert row.tag_upper == tag.removeprefix("asset:").upper()
+        assert row.site == state["location"].split("/")[0]
+        assert (row.status, row.location) == (state["status"], state["location"])
+        assert row.serial == state["serial"].upper()
+        assert (row.grade, row.version) == (state["grade"], state["version"])
