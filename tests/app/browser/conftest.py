@@ -169,12 +169,3 @@ def page(browser: Any, stack: Stack) -> Iterator[Any]:
     tab.wait_for_selector("input", timeout=30_000)
     yield tab
     context.close()
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist, every browser test runs on one worker, in order: they share the
-    package's store, app and Chromium."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
