@@ -1,7 +1,9 @@
 """A person typing fast into a field the app controls keeps every key, on a slow machine too.
 
-The app gets the CPU in slices (in short, uneven slices, as on a busy phone): the browser then sends several of the field's values and change events in one burst,
-and a re-render run on an older value must not send it back over what was typed since."""
+The app gets the CPU in short, uneven slices (as on a busy phone): the browser's reports of
+the field's text and its change events arrive late and in bursts, and a render with an older
+value must not send it back over what was typed since. (The race itself is shown
+deterministically at Flet's seam in tests/app/ui/test_field_echo.py.)"""
 
 from __future__ import annotations
 
