@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 import flet as ft
 
@@ -28,12 +28,52 @@ def memo(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapped
 
 
+class _Echo:
+    """What a field whose value the app controls knows between renders.
+
+    Flet 1.0.5 diffs a component's new render against its previous one, and that previous
+    TextField is the control the session indexes, whose `value` the browser's property patches
+    overwrite as the person types (`Session.apply_patch`, in the receive loop; the `change`
+    event runs later, as a task). So a render that passes the app's value sends it whenever it
+    differs from what the browser last reported: a render between a key's patch and its
+    handler, or with an older state, overwrites the keys typed since. Here a render sends the
+    app's value only when the app set it itself (a clear after a submit, a prefill, another
+    asset's values); an echo of what was typed draws the browser's own value: nothing to send.
+    A value the app sets is diffed against the browser's last report, so a clear to "" still
+    goes out after typing, and keys reported after it are the person's and stay."""
+
+    def __init__(self) -> None:
+        self.app: str | None = None  # the app's value at the last render
+        self.typed: list[str] = []  # what the browser reported since, oldest first
+        self.shown: ft.TextField | None = None  # the control last drawn (the indexed one)
+
+    def draw(self, value: str) -> str:
+        """The value to render for the app's `value`."""
+        shown, echo = self.shown, value == self.app or value in self.typed
+        self.app = value
+        if shown is not None and echo:
+            if value in self.typed:
+                del self.typed[: self.typed.index(value)]  # later echoes come from here on
+            return shown.value or ""
+        self.typed.clear()
+        return value
+
+    def heard(self, value: str | None) -> None:
+        self.typed.append(value or "")
+
+
 # ruff: noqa: N802  (flet components are named like the controls they return)
 @ft.component
 def Field(label: str, **props: Any) -> ft.Control:
-    """A text field a person types in: reports its focus so wedge capture stays out of it."""
+    """A text field a person types in: reports its focus so wedge capture stays out of it. A
+    `value` the app controls never overwrites what the person typed since (see `_Echo`)."""
     report: Typing | None = ft.use_context(TYPING)
+    echo = cast(_Echo, ft.use_ref(cast(Any, _Echo)).current)  # made on the first render
     own_focus, own_blur = props.pop("on_focus", None), props.pop("on_blur", None)
+    own_submit, own_change = props.pop("on_submit", None), props.pop("on_change", None)
+    controlled = props.get("value") is not None
+    if controlled:
+        props["value"] = echo.draw(str(props["value"]))
 
     def focus(e: Any) -> None:
         if report is not None:
@@ -50,13 +90,29 @@ def Field(label: str, **props: Any) -> ft.Control:
     async def submit(e: Any) -> None:
         if report is not None:
             report(label, False)  # Flutter drops focus on submit
-        if own_submit is not None:
-            result = own_submit(e)
-            if hasattr(result, "__await__"):
-                await result
+        await _call(own_submit, e)
 
-    own_submit = props.pop("on_submit", None)
-    return ft.TextField(label=label, on_focus=focus, on_blur=blur, on_submit=submit, **props)
+    async def change(e: Any) -> None:
+        echo.heard(e.control.value)  # before the app's handler sets its state to it
+        await _call(own_change, e)
+
+    field = ft.TextField(
+        label=label,
+        on_focus=focus,
+        on_blur=blur,
+        on_submit=submit,
+        on_change=change if controlled or own_change is not None else None,
+        **props,
+    )
+    echo.shown = field
+    return field
+
+
+async def _call(handler: Handler | None, e: Any) -> None:
+    if handler is not None:
+        result = handler(e)
+        if hasattr(result, "__await__"):
+            await result
 
 
 def question_box(text: str, yes: str, on_answer: Callable[[bool], Any]) -> ft.Control:
