@@ -128,28 +128,40 @@ def test_the_list_read_back_is_bounded(db: Path) -> None:
     device.close()
 
 
-def test_focus_goes_back_to_the_page_after_a_tap_not_after_a_key(db: Path) -> None:
-    device = open_device(db)
-    jobs: list[tuple[Any, tuple[Any, ...]]] = []
-    c = Controller(device, lambda job, *args: jobs.append((job, args)))
-    given: list[str] = []
+class Browser:
+    """The page's side of focus: what the controller asked it, and the jobs it started."""
 
-    async def holder() -> None:
-        given.append("holder")
+    def __init__(self) -> None:
+        self.jobs: list[tuple[Any, tuple[Any, ...]]] = []
+        self.given: list[str] = []
 
-    async def settle() -> None:
-        given.append("settle")
+    def run(self, job: Any, *args: Any) -> None:
+        self.jobs.append((job, args))
 
-    def run_jobs() -> None:
+    async def holder(self) -> None:
+        self.given.append("holder")
+
+    async def settle(self) -> None:
+        self.given.append("settle")
+
+    def run_jobs(self) -> None:
+        """Run the focus jobs started since the last call (the app's other jobs are not run)."""
+
         async def all_of_them() -> None:
-            for job, args in jobs:
+            for job, args in self.jobs:
                 if getattr(job, "__name__", "") == "_give_back":
                     await job(*args)
 
         asyncio.run(all_of_them())
-        jobs.clear()
+        self.jobs.clear()
 
-    c.attach_focus(holder, settle)
+
+def test_focus_goes_back_to_the_page_after_a_tap_not_after_a_key(db: Path) -> None:
+    device = open_device(db)
+    browser = Browser()
+    c = Controller(device, browser.run)
+    given, run_jobs = browser.given, browser.run_jobs
+    c.attach_focus(browser.holder, browser.settle)
     c.toggle_dark()  # a tap's action: focus leaves the tapped button
     run_jobs()
     assert given == ["settle", "holder"]  # a round trip to the browser first, then focus
@@ -177,26 +189,10 @@ def test_a_tools_tap_gives_focus_back_and_a_scan_on_it_does_not(db: Path) -> Non
     """On a tool's screen too: Flutter leaves focus on the tool's button tapped (Record,
     Print), and a scanner's Enter would press it again."""
     device = open_device(db)
-    jobs: list[tuple[Any, tuple[Any, ...]]] = []
-    c = Controller(device, lambda job, *args: jobs.append((job, args)))
-    given: list[str] = []
-
-    async def holder() -> None:
-        given.append("holder")
-
-    async def settle() -> None:
-        pass
-
-    def run_jobs() -> None:
-        async def all_of_them() -> None:
-            for job, args in jobs:
-                if getattr(job, "__name__", "") == "_give_back":
-                    await job(*args)
-
-        asyncio.run(all_of_them())
-        jobs.clear()
-
-    c.attach_focus(holder, settle)
+    browser = Browser()
+    c = Controller(device, browser.run)
+    given, run_jobs = browser.given, browser.run_jobs
+    c.attach_focus(browser.holder, browser.settle)
     c.show("labels")
     desk = c.desk("labels")
     assert isinstance(desk, LabelsDesk)
@@ -207,9 +203,9 @@ def test_a_tools_tap_gives_focus_back_and_a_scan_on_it_does_not(db: Path) -> Non
     assert given == []
     desk.set_stock("avery-l7160")  # a tap on a stock chip
     run_jobs()
-    assert given == ["holder"]
+    assert given == ["settle", "holder"]
     c.typing("How many", True)  # typing a count keeps the field's focus
     desk.set_count("12")
     run_jobs()
-    assert given == ["holder"]
+    assert given == ["settle", "holder"]
     device.close()
