@@ -19,7 +19,7 @@ from PIL import Image, ImageStat
 
 from assets.tags import make_tag
 from tests.app.browser.conftest import Stack
-from tests.app.browser.flutter import by_id, field, tab, wait_label, wedge
+from tests.app.browser.flutter import by_id, field, label_of, tab, wait_label, wedge
 from tests.app.browser.forms import centre, field_selector, into_view
 from tests.app.browser.steps import signed_in, wait_row
 
@@ -59,13 +59,14 @@ def brightness(page: Any) -> float:
 
 
 def lit(page: Any, dark: float, timeout_s: float = 10.0) -> float:
-    """The page's brightness once the canvas has repainted light (it follows the semantics
-    tree late on a loaded machine)."""
+    """The page's brightness once the canvas has repainted light and the theme's animation
+    has ended (the canvas follows the semantics tree late on a loaded machine): two readings
+    in a row alike."""
     deadline = time.monotonic() + timeout_s
-    light = brightness(page)
-    while light <= dark + 100 and time.monotonic() < deadline:
+    before, light = -1000.0, brightness(page)
+    while (light <= dark + 100 or abs(light - before) > 2) and time.monotonic() < deadline:
         time.sleep(0.2)
-        light = brightness(page)
+        before, light = light, brightness(page)
     return light
 
 
@@ -108,7 +109,9 @@ def test_a_scan_after_tapping_a_button_records_once_and_leaves_it_alone(
     fence(page, stack, SCANNED[0])
     after = [t for t, body in operations(stack, "observe") if PLACE in body]
     assert after[len(before) :] == [*SCANNED[1:], SCANNED[0]]  # each once, in order
-    assert abs(brightness(page) - light) < 30  # the toggle was not pressed again
+    # the toggle was not pressed again: still the light screen
+    assert "Light screen" in label_of(page, "theme-toggle")
+    assert abs(brightness(page) - light) < 30
     by_id(page, "theme-toggle").click()
     wait_label(page, "theme-toggle", "Dark screen")
 
