@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,17 @@ class Downloads(Files):
     async def save(self, name: str, data: bytes) -> None:
         self.offered = [*self.offered[-9:], name]
         self.saved.append((name, data))
+
+
+@dataclass
+class Key:
+    """A key event as Flutter web reports it to the page's key handler."""
+
+    key: str
+    shift: bool = False
+    ctrl: bool = False
+    alt: bool = False
+    meta: bool = False
 
 
 @contextmanager

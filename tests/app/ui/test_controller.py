@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from app.ui.wedge import keys_for
 from assets.tags import make_tag
 from sync.device import store_settings
 from sync.protocol import StoreSettingsView
+from tests.app.ui.desks import Key
 
 PLACE, OTHER = "DAL1/B1/CLOSET-2", "DAL1/B1/CLOSET-3"
 A1, A2, A3 = (make_tag("asset", n) for n in (1, 2, 3))
@@ -28,15 +28,6 @@ PALLET, PALLET_2 = make_tag("pallet", 5), make_tag("pallet", 6)
 # What must never reach a person: statuses in brackets, reprs, target prefixes, ISO stamps.
 RAW = re.compile(r"\(\d{3}\)|\w+Error\(|Traceback|\basset:|\bpallet:|\d{4}-\d\d-\d\dT")
 ANY_TEXT = st.text(max_size=300) | st.sampled_from(["\x00", "\ud800", "9" * 400, "F9/ZZ", " "])
-
-
-@dataclass
-class Key:
-    key: str
-    shift: bool = False
-    ctrl: bool = False
-    alt: bool = False
-    meta: bool = False
 
 
 class Tasks:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from tests.app.ui.desks import (
     A2,
     A3,
     PALLET,
+    Key,
     controller,
     device_session,
     downloads,
@@ -145,15 +145,6 @@ def test_whatever_is_typed_the_tool_answers_with_a_sentence(
     c.said = None
     c.wedge_scan(scan)
     assert c.said is None or not RAW.search(c.said.text)
-
-
-@dataclass
-class Key:
-    key: str
-    shift: bool = False
-    ctrl: bool = False
-    alt: bool = False
-    meta: bool = False
 
 
 def test_a_wedge_scans_enter_on_the_focused_more_tab_stays_in_the_tool(c: Controller) -> None:

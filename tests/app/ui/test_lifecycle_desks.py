@@ -451,7 +451,7 @@ def test_a_scanners_enter_on_the_focused_more_tab_keeps_the_tool_open(
 ) -> None:
     from app.ui import controller as ctl
     from app.ui.wedge import keys_for
-    from tests.app.ui.test_controller import Key
+    from tests.app.ui.desks import Key
 
     c = ctl.Controller(session, lambda *_a: None)
     c.show("intake")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +16,11 @@ from app.ui.scanflow import CLAIMED, LOCATION, MAX_RESULTS, SEEN
 from app.ui.session import DeviceSession
 from app.ui.wedge import keys_for
 from assets.tags import make_tag
+from tests.app.ui.desks import Key
 
 PLACE = "DAL1/B1/CLOSET-2"
 A1, A2, A3 = (make_tag("asset", n) for n in (1, 2, 3))
 NEW = make_tag("asset", 40)
-
-
-@dataclass
-class Key:
-    key: str
-    shift: bool = False
-    ctrl: bool = False
-    alt: bool = False
-    meta: bool = False
 
 
 def tasks(_job: Any, *_args: Any) -> None:
