@@ -38,17 +38,15 @@ from typing import Any
 import click
 import httpx
 import psycopg
-from sqlalchemy import MetaData, insert
-from sqlalchemy.sql.elements import quoted_name
 
+from app.commands.ingest_ceiling import Ceiling, one_device_ceiling, write_seconds
 from assets.hlc import HybridClock
 from assets.operations import build_operation
 from sync.server import auth
 from sync.server import tables as t
 from sync.server.bootstrap import create_admin
-from sync.server.bulk import insert_rows
 from sync.server.chain import canonical_json
-from sync.server.db import make_engine, writing
+from sync.server.db import writing
 from sync.server.settings import Settings
 from sync.server.store import Store
 
@@ -238,28 +236,8 @@ def _raw_insert_rate(db_url: str, rows: list[dict[str, object]], *, bulk: bool =
     keys and indexes), 500 per transaction: the ceiling the database sets. `bulk` writes them
     the way ingest writes its log rows (sync.server.bulk: plain tuples on SQLite, COPY on
     PostgreSQL); otherwise through SQLAlchemy Core's executemany."""
-
-    engine = make_engine(db_url)
-    md = MetaData()
-    bare = t.oplog.to_metadata(md, name="bench_raw_log")
-    for index in bare.indexes:  # PostgreSQL names indexes and constraints per schema
-        index.name = quoted_name(f"bench_raw_{index.name}", None)
-    for constraint in bare.constraints:
-        if isinstance(constraint.name, str):
-            constraint.name = quoted_name(f"bench_raw_{constraint.name}", None)
-    md.drop_all(engine)
-    md.create_all(engine)
-    started = time.perf_counter()
-    for i in range(0, len(rows), BATCH):
-        with writing(engine) as conn:
-            if bulk:
-                insert_rows(conn, bare, rows[i : i + BATCH])
-            else:
-                conn.execute(insert(bare), rows[i : i + BATCH])
-    elapsed = time.perf_counter() - started
-    md.drop_all(engine)
-    engine.dispose()
-    return len(rows) / elapsed
+    batches = [[(t.oplog, rows[i : i + BATCH])] for i in range(0, len(rows), BATCH)]
+    return len(rows) / write_seconds(db_url, batches, bulk=bulk)
 
 
 def _vm(pid: int) -> dict[str, int]:
@@ -309,6 +287,7 @@ class Figure:
     rate: float  # operations per second through HTTP
     raw: float  # rows per second of the same log rows inserted bare, in the same run
     core: float  # the same, through SQLAlchemy Core's executemany instead of ingest's path
+    ceiling: Ceiling | None = None  # one device's, under the contract (app.commands.ingest_ceiling)
 
     @property
     def ratio(self) -> float:
@@ -329,8 +308,16 @@ def _throughput(engine: str, ops: int, devices: int, workdir: Path, workers: int
             rows = _log_rows([b for name in names for b in bodies[name]])[:20_000]
             raw = _raw_insert_rate(url, rows)
             core = _raw_insert_rate(url, rows, bulk=False)
+            ceiling = one_device_ceiling(url, bodies[names[0]], rows, BATCH) if count == 1 else None
             figures.append(
-                Figure(f"{engine:<8} {label:<11}", count * ops, count * ops / elapsed, raw, core)
+                Figure(
+                    f"{engine:<8} {label:<11}",
+                    count * ops,
+                    count * ops / elapsed,
+                    raw,
+                    core,
+                    ceiling,
+                )
             )
     return figures
 
@@ -474,3 +461,15 @@ def bench_ingest(
                     f" (bar >= {RATIO_BAR}: {verdict}); through SQLAlchemy Core"
                     f" {fig.core:,.0f} rows/s, ratio {fig.rate / fig.core:.2f}"
                 )
+                if fig.ceiling is not None:
+                    click.echo(_ceiling_line(fig.ceiling, fig.raw))
+
+
+def _ceiling_line(ceiling: Ceiling, raw: float) -> str:
+    ratio = ceiling.rate / raw
+    within = "within reach" if ratio >= RATIO_BAR else "out of reach"
+    return (
+        f"    ceiling for one device under the contract: parsing alone {ceiling.parse:,.0f} ops/s,"
+        f" writing only the log and asset rows a push left {ceiling.write:,.0f} ops/s, so at"
+        f" most {ceiling.rate:,.0f} ops/s = ratio {ratio:.2f}: the bar is {within}"
+    )

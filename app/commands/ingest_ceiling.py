@@ -1,0 +1,140 @@
+"""The fastest one device's ingest could go under the sync contract, measured in the same run.
+
+A push parses every operation by the domain core and, in the push's own transaction, writes its
+log rows and the projections the operations changed (DESIGN.md, the sync protocol). One device
+pushes one batch at a time, so neither step overlaps the other, and one device's ingest rate
+cannot exceed
+
+    1 / (seconds to parse an operation + seconds to write the rows a push leaves per operation)
+
+Both terms are measured on their own here, each leaving out work a real push also does, so the
+ceiling errs high: the parse runs with the garbage collector paused and without reading the JSON;
+the write is plain inserts of the log and asset rows the push left in its store (no lookups,
+no updates, no locations, counts, heads or cursor), through the store's own bulk path
+(sync.server.bulk: plain tuples on SQLite, COPY on PostgreSQL) into bare copies of their tables
+(same columns, keys and indexes), one transaction per batch.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import MetaData, Table, insert, select
+from sqlalchemy.sql.elements import quoted_name
+
+from sync.server import tables as t
+from sync.server.bulk import insert_rows
+from sync.server.db import make_engine, reading, writing
+from sync.server.ingest import prepare
+
+Row = dict[str, Any]
+# One transaction's rows: (table, rows) pairs, written in this order.
+Batch = Sequence[tuple[Table, Sequence[Row]]]
+
+
+def write_seconds(db_url: str, batches: Sequence[Batch], *, bulk: bool = True) -> float:
+    """Seconds to write every batch, one transaction each, into bare copies of its tables made
+    for the measurement and dropped after. `bulk` takes the store's own path; otherwise
+    SQLAlchemy Core's generic executemany."""
+    engine = make_engine(db_url)
+    md = MetaData()
+    tables = {table.name: table for batch in batches for table, _ in batch}
+    bare = {name: _bare_copy(table, md) for name, table in tables.items()}
+    md.drop_all(engine)
+    md.create_all(engine)
+    try:
+        started = time.perf_counter()
+        for batch in batches:
+            with writing(engine) as conn:
+                for table, rows in batch:
+                    if bulk:
+                        insert_rows(conn, bare[table.name], rows)
+                    elif rows:
+                        conn.execute(insert(bare[table.name]), list(rows))
+        return time.perf_counter() - started
+    finally:
+        md.drop_all(engine)
+        engine.dispose()
+
+
+def _bare_copy(table: Table, md: MetaData) -> Table:
+    # PostgreSQL names indexes and constraints per schema: the copy's must not clash.
+    bare = table.to_metadata(md, name=f"bench_raw_{table.name}")
+    for index in bare.indexes:
+        index.name = quoted_name(f"bench_raw_{index.name}", None)
+    for constraint in bare.constraints:
+        if isinstance(constraint.name, str):
+            constraint.name = quoted_name(f"bench_raw_{constraint.name}", None)
+    return bare
+
+
+def parse_seconds(batches: Sequence[Sequence[Row]]) -> float:
+    """Seconds ingest's parse (sync.server.ingest.prepare: the domain core, the log body, the
+    text checks) takes for these batches of wire operations, garbage collector paused."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        for ops in batches:
+            prepare(ops)
+        return time.perf_counter() - started
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def pushed_batches(db_url: str, log_rows: Sequence[Row], batch: int) -> list[Batch]:
+    """`log_rows` cut into pushes of `batch`, each with the asset rows the store now holds for
+    the assets whose first operation is in it (as ingest inserted them)."""
+    first_push: dict[str, int] = {}
+    for index, row in enumerate(log_rows):
+        first_push.setdefault(str(row["target"]), index // batch)
+    engine = make_engine(db_url)
+    try:
+        with reading(engine) as conn:
+            found = conn.execute(select(t.assets).where(t.assets.c.key.in_(list(first_push))))
+            assets = [dict(row._mapping) for row in found]
+    finally:
+        engine.dispose()
+    per_push: list[list[Row]] = [[] for _ in range(0, len(log_rows), batch)]
+    for row in assets:
+        per_push[first_push[row["key"]]].append(row)
+    return [
+        [(t.oplog, log_rows[i : i + batch]), (t.assets, per_push[i // batch])]
+        for i in range(0, len(log_rows), batch)
+    ]
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    """Rates per second over the same operations: parsing alone, writing the push's rows
+    alone, and the most one device's ingest can reach with both."""
+
+    parse: float
+    write: float
+
+    @property
+    def rate(self) -> float:
+        return 1 / (1 / self.parse + 1 / self.write)
+
+
+def one_device_ceiling(
+    db_url: str, bodies: Sequence[bytes], log_rows: Sequence[Row], batch: int
+) -> Ceiling:
+    """The ceiling for these operations, on the database at `db_url` (whose store holds what
+    pushing them wrote)."""
+    count = len(log_rows)
+    parse_s = parse_seconds(_op_batches(bodies, count, batch))
+    write_s = write_seconds(db_url, pushed_batches(db_url, log_rows, batch))
+    return Ceiling(parse=count / parse_s, write=count / write_s)
+
+
+def _op_batches(bodies: Sequence[bytes], count: int, batch: int) -> list[list[Row]]:
+    """The first `count` operations of the push bodies, in batches of `batch`."""
+    ops = [op for body in bodies for op in orjson.loads(body)["ops"]][:count]
+    return [ops[i : i + batch] for i in range(0, len(ops), batch)]
