@@ -103,3 +103,13 @@ def may_use(role: str, action: str) -> bool:
 DECIDING_ROLES = frozenset(role for role in ROLES if may_use(role, "decide"))
 # Deciding over REST and recording a decision are one right.
 assert {role for role in ROLES if may(role, "resolve")} == DECIDING_ROLES
+
+# Which kind of operation a person must be allowed to record to print new tags of each kind:
+# asset and location tags are claimed by whoever registers; pallet tags by the crew who load.
+PRINTS_NEW: dict[str, str] = {"asset": "register", "location": "register", "pallet": "load"}
+
+
+def may_print_new(role: str, tag_kind: str) -> bool:
+    """Whether a person of `role` may print (and so take numbers for) new tags of `tag_kind`."""
+    kind = PRINTS_NEW.get(tag_kind)
+    return kind is not None and may(role, kind)

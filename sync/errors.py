@@ -104,6 +104,12 @@ class TooManyAttempts(StoreError):
         self.retry_after = retry_after
 
 
+class TagsUsedUp(StoreError):
+    """A run of new tags asked for when too few numbers of its kind are left."""
+
+    status, code = 409, "tags_used_up"
+
+
 class AlreadyDecided(StoreError):
     """A decision on a conflict that another decision already closed."""
 

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assets import roles
+from assets.new_tags import MAX_NEW_TAGS
+from assets.tags import TAG_KINDS
 
 API_PREFIX = "/v1"
 DEVICE_TOKEN_HEADER = "Authorization"  # value: "Bearer <device token>"
@@ -391,6 +393,28 @@ class StoreSettingsChange(WireRequest):
     weight_tolerance_pct: str | None = Field(default=None, max_length=12)
     label_base_url: str | None = Field(default=None, max_length=200)
     organisation_name: str | None = Field(default=None, max_length=120)
+
+
+# ---- new tags ----------------------------------------------------------------------------------
+
+TagKind = Literal["asset", "location", "pallet"]
+assert set(get_args(TagKind)) == set(TAG_KINDS)
+
+
+class TagRunRequest(WireRequest):
+    """A device's ask for the next numbers of one kind, to print them as new labels."""
+
+    kind: TagKind
+    count: int = Field(ge=1, le=MAX_NEW_TAGS, strict=True)  # not "3", 3.0 or true
+
+
+class TagRun(Wire):
+    """Numbers `first` to `last` of `kind`, now this device's to print, and their tags."""
+
+    kind: TagKind
+    first: int
+    last: int
+    tags: list[str]
 
 
 # ---- devices, people, auth --------------------------------------------------------------------

@@ -109,8 +109,8 @@ class DeviceSession:
             return None
 
     def store_desk(self) -> StoreDesk:
-        """The signed-in supervisor's reports, imports, exports and certificates at the store
-        (each call blocks: run it in a worker thread)."""
+        """The signed-in person's calls to the store: reports, imports, exports, certificates,
+        runs of new tags (each call blocks: run it in a worker thread)."""
         with self.db.read() as conn:
             token = load_state(conn).token
         person = self.service.current_person()

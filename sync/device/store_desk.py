@@ -1,6 +1,6 @@
-"""A supervisor's desk at the central store: reports (as data and as CSV), exports,
-certificates (PDF), CSV imports and (admins) the store's settings, all with the device's
-token and the signed-in person's.
+"""A person's desk at the central store: reports (as data and as CSV), exports, certificates
+(PDF), CSV imports and (admins) the store's settings for supervisors; runs of new tags for
+whoever prints labels. All with the device's token and the signed-in person's.
 
 Online only, and blocking: the app runs each call in a worker thread. Every answer is either
 what was asked for or one of the device side's errors: `ServerUnreachable` (offline, store
@@ -34,9 +34,11 @@ from sync.protocol import (
     RecoveryReport,
     StorageAgeReport,
     StoreSettingsView,
+    TagRun,
 )
 
 READ_TIMEOUT_S = 20.0  # a report or a certificate: a person waits for it
+TAGS_TIMEOUT_S = 10.0  # new tags: past this the Labels tool counts them on the device
 IMPORT_TIMEOUT_S = 600.0  # 100,000 rows take about half a minute on a quiet store
 EXPORTS = ("assets", "custody", "sanitization")
 M = TypeVar("M", bound=BaseModel)
@@ -102,7 +104,7 @@ def _refusal(response: httpx.Response) -> ServerRefused:
 
 
 class StoreDesk:
-    """One supervisor's calls to one store (`client`: an httpx client to reuse, whose base
+    """One person's calls to one store (`client`: an httpx client to reuse, whose base
     URL is the store's — tests pass one)."""
 
     def __init__(
@@ -280,6 +282,27 @@ class StoreDesk:
             return StoreSettingsView.model_validate_json(response.content)
         except ValidationError as exc:
             raise ServerRefused(response.status_code, f"not the settings: {exc}"[:300]) from exc
+
+    # ---- new tags ----------------------------------------------------------------------
+
+    def reserve_tags(self, kind: str, count: int) -> TagRun:
+        """The next `count` tags of `kind`, handed to this device alone (the Labels tool, for
+        whoever may claim tags of that kind)."""
+        body = json.dumps({"kind": kind, "count": count}).encode()
+        response = self._send(
+            "POST",
+            "tags/reserve",
+            content=body,
+            content_type="application/json",
+            timeout_s=TAGS_TIMEOUT_S,
+        )
+        try:
+            run = TagRun.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise ServerRefused(response.status_code, f"not a run of tags: {exc}"[:300]) from exc
+        if run.kind != kind or len(run.tags) != count or run.last - run.first + 1 != count:
+            raise ServerRefused(response.status_code, f"asked for {count} {kind} tags, not this")
+        return run
 
     # ---- certificates (PDF) ------------------------------------------------------------
 

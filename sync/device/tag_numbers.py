@@ -1,28 +1,30 @@
-"""New tags for label sheets: the next numbers no tag this device knows of has used.
+"""New tags for label sheets when the store cannot hand them out: the next numbers no tag this
+device knows of has used.
 
-"Known" is this device's replica (the store's assets, pallets and location tags as pulled),
-its own operations (in flight and settled), and the labels it printed before (kept per kind in
-`printed_tags`), so the same device never prints one number twice. Two devices printing
-offline at the same time can still pick the same numbers: claim them before printing more.
+Online, the Labels tool asks the central store for a run (`POST /v1/tags/reserve`), so two
+devices never print the same numbers, and keeps the run here (`keep`). Offline, `take` counts
+on from what this device knows: its replica (the store's assets, pallets and location tags as
+pulled), its own operations (in flight and settled), and the runs it printed before (kept per
+kind in `printed_tags`), so the same device never prints one number twice; another device
+printing offline at the same time could still pick the same numbers, and the tool says so.
 Each lookup is one step down a primary-key or target index (tags of one kind sort by number).
 """
 
 from __future__ import annotations
 
-import re
 import time
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.dialects.sqlite import insert
 
 from assets.errors import InvalidTag
-from assets.tags import DEFAULT_TAG_CONFIG, TagConfig, make_tag
+from assets.new_tags import key_range, number_of_key, run_after
+from assets.tags import DEFAULT_TAG_CONFIG, TagConfig
 from sync.device import raw
 from sync.device.database import DeviceDatabase
 from sync.device.schema import printed_tags
 from sync.errors import InvalidInput
 
-MAX_NEW_TAGS = 3000  # a hundred sheets: more is a typo
 # Where keys of each kind live: (table, key column), each column the head of an index.
 _PLACES = (
     ("assets", "key"),
@@ -36,19 +38,13 @@ _PLACES = (
 _TOP = "SELECT {column} FROM {table} WHERE {column} >= ? AND {column} < ? ORDER BY {column} DESC LIMIT 5"
 
 
-def _number(key: str, kind: str, prefix: str, width: int) -> int | None:
-    found = re.fullmatch(rf"{kind}:{prefix}-(\d{{{width}}})-[0-9A-Z]", key)
-    return int(found.group(1)) if found else None
-
-
 def highest_known(conn: Connection, kind: str, config: TagConfig = DEFAULT_TAG_CONFIG) -> int:
     """The highest tag number of `kind` this device knows of (0 when none)."""
-    prefix = config.prefixes[kind]
-    low, high = f"{kind}:{prefix}-", f"{kind}:{prefix}."  # "." sorts right after "-"
+    low, high = key_range(kind, config)
     best = 0
     for table, column in _PLACES:
         for (key,) in raw.run(conn, _TOP.format(table=table, column=column), (low, high)):
-            number = _number(str(key), kind, prefix, config.number_width)
+            number = number_of_key(str(key), kind, config)
             if number is not None:
                 best = max(best, number)
                 break
@@ -58,22 +54,21 @@ def highest_known(conn: Connection, kind: str, config: TagConfig = DEFAULT_TAG_C
     return max(best, int(printed or 0))
 
 
-def _tags(kind: str, first: int, count: int, config: TagConfig) -> list[str]:
-    if not 1 <= count <= MAX_NEW_TAGS:
-        raise InvalidInput(f"Print from 1 to {MAX_NEW_TAGS} new tags at a time")
+def _run(kind: str, highest: int, count: int, config: TagConfig) -> list[str]:
     try:
-        return [make_tag(kind, number, config) for number in range(first, first + count)]
+        return run_after(kind, highest, count, config)
     except InvalidTag as exc:
-        raise InvalidInput(f"No {count} new {kind} tags are left: {exc}", exc) from exc
+        text = str(exc)
+        raise InvalidInput(f"{text[:1].upper()}{text[1:]}", exc) from exc
 
 
 def peek(
     db: DeviceDatabase, kind: str, count: int, config: TagConfig = DEFAULT_TAG_CONFIG
 ) -> list[str]:
-    """The next `count` unused tags of `kind`, without keeping them."""
+    """The next `count` unused tags of `kind` as this device knows, without keeping them."""
     with db.read() as conn:
-        first = highest_known(conn, kind, config) + 1
-    return _tags(kind, first, count, config)
+        highest = highest_known(conn, kind, config)
+    return _run(kind, highest, count, config)
 
 
 def take(
@@ -83,23 +78,33 @@ def take(
     config: TagConfig = DEFAULT_TAG_CONFIG,
     now_ms: int | None = None,
 ) -> list[str]:
-    """The next `count` unused tags of `kind`, kept as printed (this device never offers
-    them again), in one write transaction."""
+    """The next `count` unused tags of `kind` as this device knows, kept as printed (this
+    device never offers them again), in one write transaction."""
     with db.write() as conn:
-        first = highest_known(conn, kind, config) + 1
-        tags = _tags(kind, first, count, config)
-        stmt = insert(printed_tags).values(
-            kind=kind,
-            last_number=first + count - 1,
-            printed_ms=int(time.time() * 1000) if now_ms is None else now_ms,
-        )
-        conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["kind"],
-                set_={
-                    "last_number": stmt.excluded.last_number,
-                    "printed_ms": stmt.excluded.printed_ms,
-                },
-            )
-        )
+        highest = highest_known(conn, kind, config)
+        tags = _run(kind, highest, count, config)
+        _printed(conn, kind, highest + count, now_ms)
     return tags
+
+
+def keep(db: DeviceDatabase, kind: str, last_number: int, now_ms: int | None = None) -> None:
+    """Keep a run the store handed out as printed: this device's own count goes on after it."""
+    with db.write() as conn:
+        _printed(conn, kind, last_number, now_ms)
+
+
+def _printed(conn: Connection, kind: str, last_number: int, now_ms: int | None) -> None:
+    stmt = insert(printed_tags).values(
+        kind=kind,
+        last_number=last_number,
+        printed_ms=int(time.time() * 1000) if now_ms is None else now_ms,
+    )
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["kind"],
+            set_={
+                "last_number": func.max(printed_tags.c.last_number, stmt.excluded.last_number),
+                "printed_ms": stmt.excluded.printed_ms,
+            },
+        )
+    )

@@ -24,6 +24,7 @@ from sync.server import (
     routes_read,
     routes_reports,
     routes_sync,
+    routes_tags,
 )
 from sync.server.store import Store
 
@@ -98,6 +99,7 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(routes_certificates.router)
     app.include_router(routes_data.router)
     app.include_router(routes_lifecycle.router)
+    app.include_router(routes_tags.router)
     routes_sync.document_push_body(app)
 
     @app.exception_handler(StoreError)

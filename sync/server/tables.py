@@ -400,3 +400,23 @@ device_contacts = Table(
     Column("pending", BigInteger),
     Column("pending_ms", BigInteger),
 )
+
+# Runs of new tag numbers the store handed out (sync.server.tag_blocks): `tag_numbers` holds
+# the last number given per kind (locked while a run is cut), `tag_blocks` who took each run.
+tag_numbers = Table(
+    "tag_numbers",
+    metadata,
+    Column("kind", String(20), primary_key=True),
+    Column("last_number", BigInteger, nullable=False),
+)
+
+tag_blocks = Table(
+    "tag_blocks",
+    metadata,
+    Column("kind", String(20), primary_key=True),
+    Column("first_number", BigInteger, primary_key=True),
+    Column("last_number", BigInteger, nullable=False),
+    Column("device_id", String(64), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("reserved_ms", BigInteger, nullable=False),
+)

@@ -1,42 +1,53 @@
 """The Labels tool's state: pick what to print, then a PDF sheet to download.
 
 Either tags scanned or typed (assets, pallets, location tags; a pallet's or a place's assets
-in one tap), or a run of new tags: the next numbers no tag this device knows of has used. The
-QR link on each label starts with the store's `label_base_url` as this device last pulled it
-(known offline). New tags are kept as printed when the sheet is made, so this device never
-offers them again.
+in one tap), or a run of new tags. The central store hands a run out when the sheet is made, so
+no other device is ever given the same numbers; offline, the run is the next numbers no tag
+this device knows of has used, and the tool says another device could pick them too. The
+preview shows what this device knows (the store may hand out later numbers). The QR link on
+each label starts with the store's `label_base_url` as this device last pulled it (known
+offline). New tags are kept as printed when the sheet is made, so this device never offers
+them again.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import TYPE_CHECKING
 
 import flet as ft
 
 from app.ui import label_sheet, sounds
+from app.ui.desks.reports import said
 from app.ui.desks.taps import GivesFocusBack
 from app.ui.handlers import action
 from app.ui.label_sheet import Pick
-from assets.roles import may
+from assets.new_tags import MAX_NEW_TAGS, count_problem
+from assets.roles import may_print_new
 from assets.tags import TAG_KINDS
 from scanner.labels import STOCKS
 from sync.device import store_settings, tag_numbers
-from sync.errors import InvalidInput
+from sync.device.store_desk import StoreDesk, StoreSaid
+from sync.errors import InvalidInput, NotEnrolled, ServerUnreachable
+from sync.protocol import TagRun
 
 if TYPE_CHECKING:  # the toolbox imports the desks; a desk only names its Kit
     from app.ui.toolbox import Kit
 
+log = logging.getLogger(__name__)
+
 SCANNED, NEW = "scanned", "new"
 MAX_PICKS = 3000
-# Which kind of operation a person must be allowed to record to print new tags of each kind:
-# asset and location tags are claimed by whoever registers; pallet tags by the crew who load.
-PRINTS_NEW = {"asset": "register", "location": "register", "pallet": "load"}
-assert set(PRINTS_NEW) == set(TAG_KINDS)
+OFFLINE_RUN = (
+    "Made offline: a device printing new {kind} tags elsewhere before the next sync could "
+    "pick the same numbers."
+)
 
 
 def may_print(role: str) -> bool:
     """Whether the Labels tool is for this role: anyone who may make some kind of new tag."""
-    return any(may(role, kind) for kind in PRINTS_NEW.values())
+    return any(may_print_new(role, kind) for kind in TAG_KINDS)
 
 
 def new_count(text: str) -> int | None:
@@ -45,7 +56,7 @@ def new_count(text: str) -> int | None:
     if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 5:
         return None
     value = int(cleaned)
-    return value if 1 <= value <= tag_numbers.MAX_NEW_TAGS else None
+    return value if count_problem(value) is None else None
 
 
 @ft.observable
@@ -68,7 +79,7 @@ class LabelsDesk(GivesFocusBack):
         """The kinds of new tags this person may print."""
         person = self._kit.person()
         role = person.role if person else ""
-        return tuple(k for k in TAG_KINDS if may(role, PRINTS_NEW[k]))
+        return tuple(k for k in TAG_KINDS if may_print_new(role, k))
 
     def failed(self, exc: BaseException) -> None:
         self._kit.failed("labels", exc)
@@ -184,7 +195,7 @@ class LabelsDesk(GivesFocusBack):
         if self.kind not in self.kinds:
             return "Your role may not print new tags."
         if new_count(self.count) is None:
-            return f"How many new tags: a whole number from 1 to {tag_numbers.MAX_NEW_TAGS}."
+            return f"How many new tags: a whole number from 1 to {MAX_NEW_TAGS}."
         return None
 
     # ---- the sheet -----------------------------------------------------------------------
@@ -193,16 +204,38 @@ class LabelsDesk(GivesFocusBack):
         """Make the sheet and offer it as a download (a plain callback for the view)."""
         self._kit.run(self.make_sheet)
 
-    def _chosen(self) -> list[Pick]:
-        """What goes on the sheet; new tags are kept as printed here and now."""
+    async def _chosen(self) -> tuple[list[Pick], str | None]:
+        """What goes on the sheet, and a warning to add when new tags were counted offline.
+        New tags are kept as printed here and now."""
         if self.mode == SCANNED:
-            return list(self.picks)
+            return list(self.picks), None
         count = new_count(self.count)
         if count is None or self.kind not in self.kinds:
             raise InvalidInput(self.missing_input() or "Nothing to print.")
+        kind = self.kind
+        tags, offline = await self._new_tags(kind, count)
+        return [Pick(tag, kind) for tag in tags], OFFLINE_RUN.format(kind=kind) if offline else None
+
+    async def _new_tags(self, kind: str, count: int) -> tuple[list[str], bool]:
+        """A run of new tags from the store, kept here; offline (or not enrolled), the next
+        numbers this device knows of (True: counted offline). StoreSaid: the store refused."""
+        db = self._kit.service.db
+        try:
+            desk = self._kit.session.store_desk()
+        except NotEnrolled:
+            answer: TagRun | StoreSaid | ServerUnreachable | None = ServerUnreachable("no store")
+        else:
+            answer = await self._kit.long_job(
+                f"Asking the central store for {count} new {kind} tags…", _ask, desk, kind, count
+            )
+        if isinstance(answer, StoreSaid):
+            raise answer
+        if isinstance(answer, TagRun):
+            await asyncio.to_thread(tag_numbers.keep, db, kind, answer.last)
+            return answer.tags, False
+        log.info("new tags counted on this device: %r", answer)
         config = self._settings().tag_config
-        tags = tag_numbers.take(self._kit.service.db, self.kind, count, config)
-        return [Pick(tag, self.kind) for tag in tags]
+        return await asyncio.to_thread(tag_numbers.take, db, kind, count, config), True
 
     @action
     async def make_sheet(self) -> None:
@@ -214,7 +247,11 @@ class LabelsDesk(GivesFocusBack):
         if files is None:
             self._kit.tell("Downloads are not ready yet: try again in a moment.", False)
             return
-        picks = self._chosen()
+        try:
+            picks, warning = await self._chosen()
+        except StoreSaid as refused:
+            self._kit.refuse(said(refused))
+            return
         config = self._settings().tag_config
         stock = self.stock
         pdf = await self._kit.long_job(
@@ -225,5 +262,15 @@ class LabelsDesk(GivesFocusBack):
         name = label_sheet.file_name(stock, picks)
         await files.save(name, pdf)
         self.made = name
-        self._kit.tell(f"{len(picks)} labels on {stock}: {name}", True)
+        done = f"{len(picks)} labels on {stock}: {name}"
+        self._kit.tell(f"{done}. {warning}" if warning else done, warning is None)
         self._preview()
+
+
+def _ask(desk: StoreDesk, kind: str, count: int) -> TagRun | StoreSaid | ServerUnreachable:
+    """The store's run, or why there is none: returned, not raised, so the busy bar's job
+    reports only what nobody expected."""
+    try:
+        return desk.reserve_tags(kind, count)
+    except (StoreSaid, ServerUnreachable) as exc:
+        return exc

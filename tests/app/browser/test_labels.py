@@ -1,11 +1,14 @@
 """A label sheet made in the app, in Chromium at 390x844 against a real store: an admin sets
 the store's label base URL, a sync brings it to the device, and with the store down the
-technician scans two assets and downloads their sheet; online again, a run of new tags. Each
+technician scans two assets and downloads their sheet; online again, a run of new tags the
+store hands out. Each
 PDF is read back by `scanner.decode`: every QR carries the store's base URL."""
 
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,17 @@ def download(page: Any) -> tuple[str, bytes]:
     return str(saved.suggested_filename), Path(saved.path()).read_bytes()
 
 
+def _last_run(stack: Stack) -> tuple[int, int]:
+    """The numbers of the newest run of asset tags the store handed out."""
+    with closing(sqlite3.connect(stack.home / "store" / "store.db")) as db:
+        row = db.execute(
+            "SELECT first_number, last_number FROM tag_blocks WHERE kind = 'asset'"
+            " ORDER BY first_number DESC LIMIT 1"
+        ).fetchone()
+    assert row is not None, "the store handed out no run"
+    return int(row[0]), int(row[1])
+
+
 def test_a_label_sheet_downloaded_and_read_back(page: Any, stack: Stack) -> None:
     assert change_settings(stack, label_base_url=BASE)["label_base_url"] == BASE
     try:
@@ -54,21 +68,22 @@ def test_a_label_sheet_downloaded_and_read_back(page: Any, stack: Stack) -> None
         finally:
             stack.start_store()
 
-        # Online: a run of three new tags, numbered above every tag the device knows.
+        # Online: a run of three new tags, handed out by the store (no other device gets them).
         page.get_by_role("button", name="New tags").first.click()
         wait_label(page, "labels-preview", "Next")  # the new mode is drawn
         field_in_view(page, "How many new tags")
         type_into(page, "How many new tags", "3")
         preview = wait_label(page, "labels-preview", r"Next: TA-\d{7}-\w to TA-\d{7}-\w")
         shown = list(dict.fromkeys(re.findall(r"TA-\d{7}-\w", preview)))  # label and text
-        first, last = shown[0], shown[-1]
-        numbers = range(int(first[3:10]), int(last[3:10]) + 1)
-        assert len(numbers) == 3
-        _name, pdf = download(page)
+        assert int(shown[-1][3:10]) - int(shown[0][3:10]) == 2
+        name, pdf = download(page)
+        first, last = _last_run(stack)
+        assert last - first == 2 and first >= int(shown[0][3:10])  # above all this device knew
         read = label_payloads(pdf, STOCKS["avery-5160"], 3)
-        tags = [make_tag("asset", n) for n in numbers]
+        tags = [make_tag("asset", n) for n in range(first, last + 1)]
         assert read == [{("Code128", t), ("QR", BASE + t)} for t in tags]
-        wait_label(page, "labels-preview", f"Next: {make_tag('asset', numbers[-1] + 1)}")
+        assert f"-{make_tag('asset', first)}-3-" in name
+        wait_label(page, "labels-preview", f"Next: {make_tag('asset', last + 1)}")
     finally:
         change_settings(stack, label_base_url=DEFAULT_BASE)
     sync_now(page)

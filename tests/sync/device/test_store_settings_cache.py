@@ -4,10 +4,12 @@ replacing what is held; and the new tag numbers a label sheet takes."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assets.tags import TagConfig, make_tag
@@ -15,7 +17,8 @@ from sync.device import store_settings, tag_numbers
 from sync.device.database import DeviceDatabase
 from sync.device.progress import IDLE
 from sync.device.service import DeviceService
-from sync.errors import InvalidInput
+from sync.device.store_desk import StoreDesk
+from sync.errors import InvalidInput, ServerRefused
 from sync.protocol import StoreSettingsChange, StoreSettingsView
 from sync.server import store_settings as server_settings
 from sync.server.db import writing
@@ -111,6 +114,32 @@ def test_new_tags_start_above_every_tag_known_here(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="left"):
         tag_numbers.take(db, "asset", 1)
     db.close()
+
+
+def test_a_run_the_store_handed_out_moves_this_devices_count_on_and_never_back(
+    tmp_path: Path,
+) -> None:
+    db = DeviceDatabase(tmp_path / "d.db")
+    tag_numbers.keep(db, "asset", 40)
+    assert tag_numbers.peek(db, "asset", 1) == [make_tag("asset", 41)]
+    tag_numbers.keep(db, "asset", 12)  # an older, lower run kept late
+    assert tag_numbers.take(db, "asset", 1) == [make_tag("asset", 41)]
+    assert tag_numbers.peek(db, "pallet", 1) == [make_tag("pallet", 1)]  # per kind
+    db.close()
+
+
+def test_a_run_that_is_not_what_was_asked_for_is_refused(tmp_path: Path) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked = json.loads(request.content)
+        tags = [make_tag(asked["kind"], n) for n in range(1, asked["count"])]  # one short
+        run = {"kind": asked["kind"], "first": 1, "last": asked["count"], "tags": tags}
+        return httpx.Response(200, json=run)
+
+    transport = httpx.MockTransport(answer)
+    with httpx.Client(base_url="http://store.test", transport=transport) as client:
+        desk = StoreDesk("http://store.test", "token", "person", client=client)
+        with pytest.raises(ServerRefused, match="asked for 3 asset tags"):
+            desk.reserve_tags("asset", 3)
 
 
 def test_each_lookup_of_the_highest_tag_walks_an_index(tmp_path: Path) -> None:

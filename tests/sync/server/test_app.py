@@ -57,6 +57,7 @@ ENDPOINTS = {
     ("get", "/v1/assets/{tag}/certificate.pdf"),
     ("get", "/v1/pallets/{tag}/certificate.pdf"),
     ("post", "/v1/certificates.pdf"),
+    ("post", "/v1/tags/reserve"),
 }
 
 

@@ -23,8 +23,10 @@ import pytest
 from sqlalchemy import Connection, event, select
 
 from app.commands.growth_ops import asset_tag, operations, pallet_tag, shelf
+from assets.tags import make_tag
 from sync.server import tables as t
 from sync.server.disposals import Totals
+from tests.assets.factory import Device
 from tests.sync.server.harness import DeviceClient, World, open_store
 
 OPS = 9000
@@ -295,6 +297,40 @@ def test_the_push_path_looks_its_batch_up_through_indexes(grown: World) -> None:
     assert {r["status"] for r in again.json()["results"]} == {"duplicate"}
     looked_up = " ".join(statement for statement, _ in recorder.statements)
     assert "json_each(" in looked_up or "ANY(" in looked_up  # the batch's array lookups ran
+    postgres = world.store.engine.dialect.name == "postgresql"
+    failures = []
+    with world.store.engine.connect() as conn:
+        if postgres:
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        for statement, params in recorder.statements:
+            scans = (_pg_scans if postgres else _sqlite_scans)(conn, statement, params)
+            failures += [(table, statement) for table, _ in scans if table in GROWING]
+    assert failures == [], "\n".join(f"{tb}: {s[:400]}" for tb, s in failures)
+
+
+def test_a_run_of_new_tags_finds_the_highest_tag_through_the_key(grown: World) -> None:
+    """Cutting a run reads the kind's counter and the store's highest tag of the kind: one
+    step down a primary key each, whatever the store holds."""
+    world = grown
+    ours = Device("plan-tags")
+    world.device("plan-tags", "sup").push([ours.op("register", f"asset:{make_tag('asset', 500)}")])
+    recorder = Recorder()
+    event.listen(world.store.engine, "before_cursor_execute", recorder)
+    recorder.on = True
+    try:
+        asked = {
+            kind: world.device(f"plan-tags-{kind}", "sup").post(
+                "/v1/tags/reserve", {"kind": kind, "count": 5}
+            )
+            for kind in ("asset", "pallet", "location")
+        }
+    finally:
+        recorder.on = False
+        event.remove(world.store.engine, "before_cursor_execute", recorder)
+    assert all(r.status_code == 200 for r in asked.values()), {k: r.text for k, r in asked.items()}
+    assert asked["asset"].json()["first"] == 501  # above the tag registered in our format
+    looked_up = [s for s, _ in recorder.statements if "tag_numbers" in s or "ORDER BY" in s]
+    assert len(looked_up) >= 6, recorder.statements
     postgres = world.store.engine.dialect.name == "postgresql"
     failures = []
     with world.store.engine.connect() as conn:

@@ -1,0 +1,54 @@
+"""Runs of new tags for label sheets: how many at a time, which come after a number, and how a
+stored key gives its tag's number back.
+
+A run is the next `count` numbers of one kind after the highest already used. The central store
+hands runs out (sync.server.tag_blocks) so two devices never print the same numbers; a device
+that cannot reach the store counts on from what it knows (sync.device.tag_numbers).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assets.errors import InvalidTag
+from assets.tags import TagConfig, make_tag
+
+MAX_NEW_TAGS = 3000  # a hundred sheets at once: more is a typo
+
+
+def count_problem(count: int) -> str | None:
+    """Why `count` new tags cannot be printed at once, or None when it can."""
+    if isinstance(count, bool) or not 1 <= count <= MAX_NEW_TAGS:
+        return f"print from 1 to {MAX_NEW_TAGS} new tags at a time"
+    return None
+
+
+def run_after(kind: str, highest: int, count: int, config: TagConfig) -> list[str]:
+    """The `count` tags of `kind` numbered right after `highest`. InvalidTag when the count is
+    out of range or the numbers run out (the sentence says which)."""
+    problem = count_problem(count)
+    if problem is not None:
+        raise InvalidTag(problem)
+    last = highest + count
+    if last >= 10**config.number_width:
+        left = max(0, 10**config.number_width - 1 - highest)
+        raise InvalidTag(f"only {left} new {kind} tags are left, not {count}")
+    return [make_tag(kind, number, config) for number in range(highest + 1, last + 1)]
+
+
+def key_range(kind: str, config: TagConfig) -> tuple[str, str]:
+    """The keys of `kind`'s own tags sort inside [low, high): one index range to search."""
+    prefix = config.prefixes[kind]
+    return f"{kind}:{prefix}-", f"{kind}:{prefix}."  # "." sorts right after "-"
+
+
+@lru_cache(maxsize=64)
+def _key_pattern(kind: str, prefix: str, width: int) -> re.Pattern[str]:
+    return re.compile(rf"{kind}:{prefix}-(\d{{{width}}})-[0-9A-Z]", re.ASCII)
+
+
+def number_of_key(key: str, kind: str, config: TagConfig) -> int | None:
+    """The number of the tag a key such as `asset:TA-0000042-K` names (None: not one of ours)."""
+    found = _key_pattern(kind, config.prefixes[kind], config.number_width).fullmatch(key)
+    return int(found.group(1)) if found else None

@@ -1,0 +1,100 @@
+"""Runs of new tag numbers, handed out once each, so two devices never print the same tags.
+
+A run starts after the highest number of its kind the store knows: the last run handed out
+(`tag_numbers`, one row per kind, locked while a run is cut, so runs asked for at once never
+overlap) or a tag already in the store in TagTrail's format (registered, imported, or printed
+before runs existed). Each run is kept with the device and person who took it (`tag_blocks`).
+Every lookup is one step down a primary key.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Executable, Table, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from assets.errors import InvalidTag
+from assets.new_tags import key_range, number_of_key, run_after
+from assets.tags import DEFAULT_TAG_CONFIG, TagConfig
+from sync.errors import TagsUsedUp
+from sync.protocol import TagKind, TagRun
+from sync.server import tables as t
+from sync.server.db import is_postgres
+
+# Where the store keeps tags of each kind, by key (the key's primary index).
+_HOLDERS: dict[str, tuple[Table, ...]] = {
+    "asset": (t.assets,),
+    "pallet": (t.pallets,),
+    "location": (t.location_tags,),
+}
+
+
+def reserve(
+    conn: Connection,
+    kind: TagKind,
+    count: int,
+    *,
+    device_id: str,
+    actor: str,
+    now_ms: int,
+    config: TagConfig = DEFAULT_TAG_CONFIG,
+) -> TagRun:
+    """Cut the next run of `count` tags of `kind`, inside the caller's write transaction."""
+    highest = max(_last_handed_out(conn, kind), _highest_stored(conn, kind, config))
+    try:
+        tags = run_after(kind, highest, count, config)
+    except InvalidTag as exc:
+        raise TagsUsedUp(f"{exc}: ask an admin about the tag numbering") from exc
+    first, last = highest + 1, highest + count
+    conn.execute(update(t.tag_numbers).where(t.tag_numbers.c.kind == kind).values(last_number=last))
+    conn.execute(
+        insert(t.tag_blocks).values(
+            kind=kind,
+            first_number=first,
+            last_number=last,
+            device_id=device_id,
+            actor=actor,
+            reserved_ms=now_ms,
+        )
+    )
+    return TagRun(kind=kind, first=first, last=last, tags=tags)
+
+
+def _last_handed_out(conn: Connection, kind: str) -> int:
+    """The kind's counter, locked until the transaction ends (made at 0 the first time)."""
+    query = select(t.tag_numbers.c.last_number).where(t.tag_numbers.c.kind == kind)
+    if is_postgres(conn):
+        query = query.with_for_update()
+    found = conn.execute(query).scalar()
+    if found is None:
+        # SQLite's write transaction already holds the lock; on PostgreSQL a second asker
+        # waits on this row's key until the first commits, then reads its number.
+        conn.execute(_insert_zero(conn, kind))
+        found = conn.execute(query).scalar()
+    return int(found or 0)
+
+
+def _insert_zero(conn: Connection, kind: str) -> Executable:
+    make = postgresql.insert if is_postgres(conn) else sqlite.insert
+    statement: Executable = (
+        make(t.tag_numbers).values(kind=kind, last_number=0).on_conflict_do_nothing()
+    )
+    return statement
+
+
+def _highest_stored(conn: Connection, kind: str, config: TagConfig) -> int:
+    """The highest number of a tag of `kind` in TagTrail's format the store holds (0: none)."""
+    low, high = key_range(kind, config)
+    best = 0
+    for table in _HOLDERS[kind]:
+        keys = conn.execute(
+            select(table.c.key)
+            .where(table.c.key >= low, table.c.key < high)
+            .order_by(table.c.key.desc())
+            .limit(5)  # the top few: a damaged key's text sorts among them
+        ).scalars()
+        for key in keys:
+            number = number_of_key(str(key), kind, config)
+            if number is not None:
+                best = max(best, number)
+                break
+    return best

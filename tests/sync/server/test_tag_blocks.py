@@ -1,0 +1,165 @@
+"""Runs of new tags from the store (`POST /v1/tags/reserve`): never the same number twice, not
+to two devices asking at once, not over tags already in the store; refused to the wrong role
+and to bad input, which writes nothing. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select, update
+
+from assets.tags import make_tag
+from sync.server import tables as t
+from tests.assets.factory import Device
+from tests.sync.server.harness import DeviceClient, World
+
+PATH = "/v1/tags/reserve"
+
+
+def _reserve(client: DeviceClient, kind: str, count: Any) -> httpx.Response:
+    return client.http.post(PATH, json={"kind": kind, "count": count}, headers=client.headers)
+
+
+def _blocks(world: World) -> list[tuple[str, int, int, str, str]]:
+    with world.store.engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                t.tag_blocks.c.kind,
+                t.tag_blocks.c.first_number,
+                t.tag_blocks.c.last_number,
+                t.tag_blocks.c.device_id,
+                t.tag_blocks.c.actor,
+            ).order_by(t.tag_blocks.c.kind, t.tag_blocks.c.first_number)
+        )
+        return [tuple(row) for row in rows]
+
+
+def test_runs_follow_each_other_and_each_is_kept_with_who_took_it(world: World) -> None:
+    tech = world.device("d-tech", "tech")
+    crew = world.device("d-crew", "crew")
+    first = _reserve(tech, "asset", 3)
+    assert first.status_code == 200, first.text
+    assert first.json() == {
+        "kind": "asset",
+        "first": 1,
+        "last": 3,
+        "tags": [make_tag("asset", n) for n in (1, 2, 3)],
+    }
+    second = _reserve(world.device("d-sup", "sup"), "asset", 2).json()
+    assert (second["first"], second["last"]) == (4, 5)
+    pallets = _reserve(crew, "pallet", 1).json()
+    assert pallets["tags"] == [make_tag("pallet", 1)]  # each kind counts on its own
+    assert _blocks(world) == [
+        ("asset", 1, 3, "d-tech", "tech"),
+        ("asset", 4, 5, "d-sup", "sup"),
+        ("pallet", 1, 1, "d-crew", "crew"),
+    ]
+
+
+def test_a_run_starts_above_the_tags_already_in_the_store(world: World) -> None:
+    sup = world.device("d-sup", "sup")
+    d = Device("d-sup")
+    sup.push(
+        [
+            d.op("register", f"asset:{make_tag('asset', 41)}", {"serial": "SN41"}),
+            d.op("register", "asset:WEB-0099", {"serial": "SN99"}),  # not in our format
+            d.op("register", f"location:{make_tag('location', 7)}", {"path": "DAL1/B1"}),
+        ]
+    )
+    assert _reserve(sup, "asset", 1).json()["tags"] == [make_tag("asset", 42)]
+    assert _reserve(sup, "location", 1).json()["first"] == 8
+    assert _reserve(sup, "pallet", 1).json()["first"] == 1
+
+
+def test_devices_asking_at_once_are_never_handed_the_same_number(world: World) -> None:
+    clients = [world.device(f"d-{i}", "tech") for i in range(6)]
+
+    def ask(client: DeviceClient) -> list[list[int]]:
+        runs = []
+        for _ in range(5):
+            r = _reserve(client, "asset", 20)
+            assert r.status_code == 200, r.text
+            runs.append(list(range(r.json()["first"], r.json()["last"] + 1)))
+        return runs
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        handed = [n for runs in pool.map(ask, clients) for run in runs for n in run]
+    assert sorted(handed) == list(range(1, 6 * 5 * 20 + 1))  # every number once, no gap
+
+
+def test_only_who_may_claim_a_kind_takes_its_numbers(world: World) -> None:
+    tech = world.device("d-tech", "tech")
+    crew = world.device("d-crew", "crew")
+    refused = _reserve(crew, "asset", 5)
+    assert refused.status_code == 403
+    assert refused.json()["error"] == "forbidden"
+    assert "crew member may not register or claim tags" in refused.json()["message"]
+    assert _reserve(tech, "pallet", 5).status_code == 403  # pallet tags: whoever loads
+    assert _reserve(crew, "pallet", 5).status_code == 200
+    assert _reserve(tech, "location", 5).status_code == 200
+    assert [b[0] for b in _blocks(world)] == ["location", "pallet"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kind": "asset", "count": 0},
+        {"kind": "asset", "count": 3001},
+        {"kind": "asset", "count": 10**30},
+        {"kind": "asset", "count": -1},
+        {"kind": "asset", "count": "3"},
+        {"kind": "asset", "count": 2.0},
+        {"kind": "asset", "count": True},
+        {"kind": "asset", "count": None},
+        {"kind": "asset"},
+        {"kind": "gadget", "count": 1},
+        {"kind": "asset\x00", "count": 1},
+        {"kind": "asset\ud800", "count": 1},
+        {"kind": "a" * 10_000, "count": 1},
+        {"kind": ["asset"], "count": 1},
+        {"kind": "asset", "count": 1, "first": 7},
+    ],
+    ids=lambda body: json.dumps(body)[:40],
+)
+def test_bad_input_is_422_and_hands_out_nothing(world: World, body: dict[str, Any]) -> None:
+    tech = world.device("d-tech", "tech")
+    r = tech.http.post(
+        PATH,
+        content=json.dumps(body).encode(),
+        headers={**tech.headers, "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["error"] and r.json()["message"]
+    assert _blocks(world) == []
+    assert _reserve(tech, "asset", 1).json()["first"] == 1  # no number was spent
+
+
+def test_deep_nesting_is_refused_without_a_5xx(world: World) -> None:
+    tech = world.device("d-tech", "tech")
+    deep = "[" * 5000 + "]" * 5000
+    r = tech.http.post(
+        PATH,
+        content=f'{{"kind": "asset", "count": {deep}}}'.encode(),
+        headers={**tech.headers, "Content-Type": "application/json"},
+    )
+    assert 400 <= r.status_code < 500, r.text
+    assert _blocks(world) == []
+
+
+def test_when_the_numbers_run_out_the_store_says_so_and_keeps_the_rest(world: World) -> None:
+    tech = world.device("d-tech", "tech")
+    assert _reserve(tech, "asset", 1).status_code == 200
+    with world.store.engine.begin() as conn:
+        conn.execute(update(t.tag_numbers).values(last_number=9_999_990))
+    r = _reserve(tech, "asset", 20)
+    assert r.status_code == 409
+    assert r.json()["error"] == "tags_used_up"
+    assert "only 9 new asset tags are left, not 20" in r.json()["message"]
+    with world.store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t.tag_blocks)).scalar() == 1
+    last = _reserve(tech, "asset", 9).json()
+    assert (last["first"], last["last"]) == (9_999_991, 9_999_999)
