@@ -108,9 +108,9 @@ class LabelsDesk(GivesFocusBack):
     @action
     def scan(self, text: str) -> None:
         """A tag scanned or typed: one more label (a pallet or place also offers its assets)."""
-        pick = label_sheet.pick_of(text, self._settings().tag_config)
+        pick = label_sheet.pick_of(self._kit.service.read_scan(text))
         if pick is None:
-            self._kit.tell(f"Not a TagTrail tag: {text.strip()[:60]}", False)
+            self._kit.tell(f"Not a tag this device knows: {text.strip()[:60]}", False)
             self._kit.beep(sounds.ERROR)
             return
         if len(self.picks) >= MAX_PICKS:
@@ -149,11 +149,12 @@ class LabelsDesk(GivesFocusBack):
         tag = self.contents_of
         if tag is None:
             return
-        pick = label_sheet.pick_of(tag, self._settings().tag_config)
+        svc = self._kit.service
+        pick = label_sheet.pick_of(svc.read_scan(tag))
         assert pick is not None
         have = {p.tag for p in self.picks}
         for key in self._held(pick)[: MAX_PICKS - len(self.picks)]:
-            found = label_sheet.pick_of(key.split(":", 1)[1], self._settings().tag_config)
+            found = label_sheet.pick_of(svc.read_scan(key))  # a key reads as its tag
             if found is not None and found.tag not in have:
                 have.add(found.tag)
                 self.picks = (*self.picks, Pick(found.tag, found.kind, self._line(found)))

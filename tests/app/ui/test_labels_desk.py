@@ -85,6 +85,24 @@ def test_scanned_tags_and_a_pallets_assets_on_a_sheet_that_reads_back(c: Control
     assert c.said is not None and c.said.ok and "4 labels on avery-5160" in c.said.text
 
 
+def test_a_tag_an_asset_was_imported_under_is_reprinted_as_it_is(
+    c: Controller, session: DeviceSession
+) -> None:
+    session.service.claim_tag("WEB-0001", serial="SN-W1", make="Lenovo", model="T14")
+    d = desk(c)
+    c.wedge_scan("web-0001")  # a wedge scanner with caps lock on
+    assert [(p.tag, p.kind, p.line) for p in d.picks] == [("WEB-0001", "asset", "Lenovo T14")]
+    _name, pdf = sheet(c)
+    [label] = label_payloads(pdf, STOCKS["avery-5160"], 1)
+    assert label == {("Code128", "WEB-0001"), ("QR", "WEB-0001")}
+    for _symbology, text in label:  # either code, scanned again, opens the asset
+        assert session.service.read_scan(text).key == "asset:WEB-0001"
+    c.said = None
+    c.wedge_scan("WEB-0002")  # imported under nothing: no tag to print
+    assert c.said is not None and "Not a tag this device knows: WEB-0002" in c.said.text
+    assert len(d.picks) == 1
+
+
 def test_a_run_of_new_tags_starts_above_what_is_known_and_never_repeats(c: Controller) -> None:
     d = desk(c)
     d.set_mode(NEW)
@@ -122,7 +140,7 @@ def test_nothing_to_print_is_said_not_offered(c: Controller) -> None:
     d.set_count("0")
     assert d.missing_input() == "How many new tags: a whole number from 1 to 3000."
     c.wedge_scan("not a tag")
-    assert c.said is not None and "Not a TagTrail tag" in c.said.text
+    assert c.said is not None and "Not a tag this device knows" in c.said.text
 
 
 @settings(
