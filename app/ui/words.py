@@ -27,9 +27,12 @@ _RAW = re.compile(r"\(\d{3}\)|\w+Error\(|\{|Traceback|asset:|pallet:|location:")
 
 
 def capitalised(text: str) -> str:
+    """A sentence: its first letter upper-cased and a full stop at its end, unless it ends
+    with one already or with a link (a stop after it would read as part of the address)."""
     text = text.strip()
     text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "?", "!")) else text + "."
+    last = text.rsplit(maxsplit=1)[-1] if text else ""
+    return text if text.endswith((".", "?", "!")) or "://" in last else text + "."
 
 
 def sentence(exc: BaseException) -> str:

@@ -270,6 +270,11 @@ def test_stored_words_read_as_peoples_words() -> None:
     assert words.sync_problem("cannot reach the central store: ConnectError('x')") == (
         "The central store cannot be reached"
     )
+    assert words.capitalised("labels point to https://a.example/t/") == (
+        "Labels point to https://a.example/t/"  # no stop glued to the address
+    )
+    assert words.capitalised("saved") == "Saved."
+    assert words.capitalised("done?") == "Done?"
 
 
 def test_a_late_method_answer_for_a_gone_control_does_not_stop_the_page() -> None:
