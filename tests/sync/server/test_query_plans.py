@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import Connection, event, select
 
 from app.commands.growth_ops import asset_tag, operations, pallet_tag, shelf
-from assets.tags import make_tag
+from assets.tags import TAG_KINDS, make_tag
 from sync.server import tables as t
 from sync.server.disposals import Totals
 from tests.assets.factory import Device
@@ -278,6 +278,19 @@ def test_an_upgrade_from_0002_fills_in_the_new_columns_and_aggregates(grown: Wor
     assert snapshot() == before
 
 
+def _growing_scans(world: World, statements: list[tuple[str, Any]]) -> list[tuple[str, str]]:
+    """(table, statement) for each scan of a growing table in these statements' plans."""
+    postgres = world.store.engine.dialect.name == "postgresql"
+    failures = []
+    with world.store.engine.connect() as conn:
+        if postgres:
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        for statement, params in statements:
+            scans = (_pg_scans if postgres else _sqlite_scans)(conn, statement, params)
+            failures += [(table, statement) for table, _ in scans if table in GROWING]
+    return failures
+
+
 def test_the_push_path_looks_its_batch_up_through_indexes(grown: World) -> None:
     """A batch's lookups (its op_ids, the targets and conflicts it touches, the places it
     names, a replay's seqs) each cost the index walks of the batch, not a scan of the store."""
@@ -297,14 +310,7 @@ def test_the_push_path_looks_its_batch_up_through_indexes(grown: World) -> None:
     assert {r["status"] for r in again.json()["results"]} == {"duplicate"}
     looked_up = " ".join(statement for statement, _ in recorder.statements)
     assert "json_each(" in looked_up or "ANY(" in looked_up  # the batch's array lookups ran
-    postgres = world.store.engine.dialect.name == "postgresql"
-    failures = []
-    with world.store.engine.connect() as conn:
-        if postgres:
-            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        for statement, params in recorder.statements:
-            scans = (_pg_scans if postgres else _sqlite_scans)(conn, statement, params)
-            failures += [(table, statement) for table, _ in scans if table in GROWING]
+    failures = _growing_scans(world, recorder.statements)
     assert failures == [], "\n".join(f"{tb}: {s[:400]}" for tb, s in failures)
 
 
@@ -314,15 +320,14 @@ def test_a_run_of_new_tags_finds_the_highest_tag_through_the_key(grown: World) -
     world = grown
     ours = Device("plan-tags")
     world.device("plan-tags", "sup").push([ours.op("register", f"asset:{make_tag('asset', 500)}")])
+    askers = {kind: world.device(f"plan-tags-{kind}", "sup") for kind in TAG_KINDS}
     recorder = Recorder()
     event.listen(world.store.engine, "before_cursor_execute", recorder)
     recorder.on = True
     try:
         asked = {
-            kind: world.device(f"plan-tags-{kind}", "sup").post(
-                "/v1/tags/reserve", {"kind": kind, "count": 5}
-            )
-            for kind in ("asset", "pallet", "location")
+            kind: asker.post("/v1/tags/reserve", {"kind": kind, "count": 5})
+            for kind, asker in askers.items()
         }
     finally:
         recorder.on = False
@@ -331,12 +336,5 @@ def test_a_run_of_new_tags_finds_the_highest_tag_through_the_key(grown: World) -
     assert asked["asset"].json()["first"] == 501  # above the tag registered in our format
     looked_up = [s for s, _ in recorder.statements if "tag_numbers" in s or "ORDER BY" in s]
     assert len(looked_up) >= 6, recorder.statements
-    postgres = world.store.engine.dialect.name == "postgresql"
-    failures = []
-    with world.store.engine.connect() as conn:
-        if postgres:
-            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        for statement, params in recorder.statements:
-            scans = (_pg_scans if postgres else _sqlite_scans)(conn, statement, params)
-            failures += [(table, statement) for table, _ in scans if table in GROWING]
+    failures = _growing_scans(world, recorder.statements)
     assert failures == [], "\n".join(f"{tb}: {s[:400]}" for tb, s in failures)
