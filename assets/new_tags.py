@@ -9,6 +9,7 @@ that cannot reach the store counts on from what it knows (sync.device.tag_number
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from assets.errors import InvalidTag
@@ -52,3 +53,13 @@ def number_of_key(key: str, kind: str, config: TagConfig) -> int | None:
     """The number of the tag a key such as `asset:TA-0000042-K` names (None: not one of ours)."""
     found = _key_pattern(kind, config.prefixes[kind], config.number_width).fullmatch(key)
     return int(found.group(1)) if found else None
+
+
+def highest_of(keys_descending: Iterable[str], kind: str, config: TagConfig) -> int:
+    """The number of the first key of ours among keys read highest first (0: none). A few
+    keys suffice: only a damaged or foreign key can sort above our highest."""
+    for key in keys_descending:
+        number = number_of_key(key, kind, config)
+        if number is not None:
+            return number
+    return 0

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.dialects.sqlite import insert
 
 from assets.errors import InvalidTag
-from assets.new_tags import key_range, number_of_key, run_after
+from assets.new_tags import highest_of, key_range, run_after
 from assets.tags import DEFAULT_TAG_CONFIG, TagConfig
 from sync.device import raw
 from sync.device.database import DeviceDatabase
@@ -43,11 +43,8 @@ def highest_known(conn: Connection, kind: str, config: TagConfig = DEFAULT_TAG_C
     low, high = key_range(kind, config)
     best = 0
     for table, column in _PLACES:
-        for (key,) in raw.run(conn, _TOP.format(table=table, column=column), (low, high)):
-            number = number_of_key(str(key), kind, config)
-            if number is not None:
-                best = max(best, number)
-                break
+        keys = raw.run(conn, _TOP.format(table=table, column=column), (low, high))
+        best = max(best, highest_of((str(key) for (key,) in keys), kind, config))
     printed = conn.execute(
         select(printed_tags.c.last_number).where(printed_tags.c.kind == kind)
     ).scalar()

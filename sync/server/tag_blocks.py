@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Executable, Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from assets.errors import InvalidTag
-from assets.new_tags import key_range, number_of_key, run_after
+from assets.new_tags import highest_of, key_range, run_after
 from assets.tags import DEFAULT_TAG_CONFIG, TagConfig
 from sync.errors import TagsUsedUp
 from sync.protocol import TagKind, TagRun
@@ -21,11 +21,7 @@ from sync.server import tables as t
 from sync.server.db import is_postgres
 
 # Where the store keeps tags of each kind, by key (the key's primary index).
-_HOLDERS: dict[str, tuple[Table, ...]] = {
-    "asset": (t.assets,),
-    "pallet": (t.pallets,),
-    "location": (t.location_tags,),
-}
+_HOLDERS: dict[str, Table] = {"asset": t.assets, "pallet": t.pallets, "location": t.location_tags}
 
 
 def reserve(
@@ -84,17 +80,11 @@ def _insert_zero(conn: Connection, kind: str) -> Executable:
 def _highest_stored(conn: Connection, kind: str, config: TagConfig) -> int:
     """The highest number of a tag of `kind` in TagTrail's format the store holds (0: none)."""
     low, high = key_range(kind, config)
-    best = 0
-    for table in _HOLDERS[kind]:
-        keys = conn.execute(
-            select(table.c.key)
-            .where(table.c.key >= low, table.c.key < high)
-            .order_by(table.c.key.desc())
-            .limit(5)  # the top few: a damaged key's text sorts among them
-        ).scalars()
-        for key in keys:
-            number = number_of_key(str(key), kind, config)
-            if number is not None:
-                best = max(best, number)
-                break
-    return best
+    table = _HOLDERS[kind]
+    keys = conn.execute(
+        select(table.c.key)
+        .where(table.c.key >= low, table.c.key < high)
+        .order_by(table.c.key.desc())
+        .limit(5)
+    ).scalars()
+    return highest_of((str(key) for key in keys), kind, config)

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from assets.errors import InvalidTag
-from assets.new_tags import MAX_NEW_TAGS, count_problem, key_range, number_of_key, run_after
+from assets.new_tags import (
+    MAX_NEW_TAGS,
+    count_problem,
+    highest_of,
+    key_range,
+    number_of_key,
+    run_after,
+)
 from assets.roles import ROLES, may_print_new
 from assets.tags import DEFAULT_TAG_CONFIG, TAG_KINDS, TagConfig, make_tag
 
@@ -44,6 +51,10 @@ def test_a_key_gives_back_its_tags_number_only_in_our_format() -> None:
     low, high = key_range("asset", DEFAULT_TAG_CONFIG)
     assert low <= f"asset:{tag}" < high
     assert not low <= f"asset:{make_tag('location', 1)}" < high
+    damaged = "asset:TA-9999999"  # no check character: sorts above, is not ours
+    keys = [damaged, f"asset:{tag}", f"asset:{make_tag('asset', 7)}"]
+    assert highest_of(keys, "asset", DEFAULT_TAG_CONFIG) == 1234
+    assert highest_of([damaged], "asset", DEFAULT_TAG_CONFIG) == 0
 
 
 def test_who_may_print_new_tags_of_each_kind() -> None:
