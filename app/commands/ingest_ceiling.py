@@ -32,7 +32,9 @@ from sync.server import tables as t
 from sync.server.bulk import insert_rows
 from sync.server.db import make_engine, reading, writing
 from sync.server.envelope import parse_push_body
-from sync.server.ingest import prepare
+from sync.server.ingest import prepare, push
+from sync.server.settings import Settings
+from sync.server.store import Store
 
 Row = dict[str, Any]
 # One transaction's rows: (table, rows) pairs, written in this order.
@@ -92,6 +94,25 @@ def parse_seconds(bodies: Sequence[bytes]) -> float:
             gc.enable()
 
 
+def push_seconds(settings: Settings, bodies: Sequence[bytes]) -> float:
+    """Seconds the store takes for these push bodies pushed in process, one after the other
+    as one device sends them (the envelope, then `ingest.push`), garbage collector paused.
+    `settings` name a store whose device took none of them yet."""
+    store = Store.open(settings)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        for body in bodies:
+            device_id, ops = parse_push_body(body)
+            push(store, device_id, ops)
+        return time.perf_counter() - started
+    finally:
+        if was_enabled:
+            gc.enable()
+        store.close()
+
+
 def pushed_batches(db_url: str, log_rows: Sequence[Row], batch: int) -> list[Batch]:
     """`log_rows` cut into pushes of `batch`, each with the asset rows the store now holds for
     the assets whose first operation is in it (as ingest inserted them)."""
@@ -117,28 +138,44 @@ def pushed_batches(db_url: str, log_rows: Sequence[Row], batch: int) -> list[Bat
 @dataclass(frozen=True)
 class Ceiling:
     """Rates per second over the same operations: parsing alone, writing the push's rows
-    alone, and the most one device's ingest can reach with both."""
+    alone, and whole pushes in process; with them, the most one device's ingest can reach and
+    the time a push spends in its write transaction."""
 
     parse: float
     write: float
+    push: float
 
     @property
     def rate(self) -> float:
         return 1 / (1 / self.parse + 1 / self.write)
 
+    @property
+    def transaction_s(self) -> float:
+        """Seconds per operation of a push past its envelope and parse: its write transaction."""
+        return max(0.0, 1 / self.push - 1 / self.parse)
+
 
 def one_device_ceiling(
-    db_url: str, bodies: Sequence[bytes], log_rows: Sequence[Row], batch: int, repeat: int = 3
+    db_url: str,
+    fresh: Settings,
+    bodies: Sequence[bytes],
+    log_rows: Sequence[Row],
+    *,
+    batch: int,
+    repeat: int = 3,
 ) -> Ceiling:
     """The ceiling for these operations, on the database at `db_url` (whose store holds what
-    pushing them wrote). Each part is the best of `repeat` runs: a busy machine only slows a
-    run down, so the fastest is the nearest to what the code and the database can do."""
+    pushing them wrote); `fresh` names a store ready to take them in process. Parse and write
+    are each the best of `repeat` runs: a busy machine only slows a run down, so the fastest
+    is the nearest to what the code and the database can do."""
     count = len(log_rows)
     kept = _bodies_of(bodies, count)
     pushes = pushed_batches(db_url, log_rows, batch)
     parse_s = min(parse_seconds(kept) for _ in range(repeat))
     write_s = min(write_seconds(db_url, pushes) for _ in range(repeat))
-    return Ceiling(parse=count / parse_s, write=count / write_s)
+    return Ceiling(
+        parse=count / parse_s, write=count / write_s, push=count / push_seconds(fresh, kept)
+    )
 
 
 def _bodies_of(bodies: Sequence[bytes], count: int) -> list[bytes]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from app.commands import bench_ingest as bench
@@ -79,14 +80,36 @@ def test_each_asset_row_rides_with_the_push_of_its_first_operation(
     assert sum(len(batch[1][1]) for batch in batches) == 150
 
 
+@pytest.fixture
+def second_url(db_url: str, tmp_path: Path) -> Iterator[str]:
+    """Another empty database of the same engine as `db_url`."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'second.db'}"
+        return
+    with bench.scratch_pg_database() as url:
+        yield url
+
+
 def test_the_ceiling_is_under_both_of_its_parts_and_leaves_no_table_behind(
-    db_url: str, tmp_path: Path
+    db_url: str, second_url: str, tmp_path: Path
 ) -> None:
     bodies, rows = _pushed(db_url, tmp_path, 400)
+    key = tmp_path / "signing.key"
+    bench._prepare(second_url, key, ["dev-1"])
     before = _tables(db_url)
-    ceiling = one_device_ceiling(db_url, bodies, rows, BATCH)
+    fresh = Settings(db_url=second_url, key_file=key)
+    ceiling = one_device_ceiling(db_url, fresh, bodies, rows, batch=BATCH)
     assert 0 < ceiling.rate < min(ceiling.parse, ceiling.write)
     assert _tables(db_url) == before
+    # The in-process pushes were real: the fresh store now holds every operation once.
+    engine = make_engine(second_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(t.oplog)).scalar() == 400
+    finally:
+        engine.dispose()
+    assert 0 < ceiling.push < ceiling.parse
+    assert ceiling.transaction_s == pytest.approx(1 / ceiling.push - 1 / ceiling.parse)
 
 
 def test_the_bare_copies_keep_the_tables_keys(db_url: str, tmp_path: Path) -> None:
@@ -99,8 +122,9 @@ def test_the_bare_copies_keep_the_tables_keys(db_url: str, tmp_path: Path) -> No
 
 
 def test_the_ceiling_combines_two_rates_as_one_after_the_other() -> None:
-    assert Ceiling(parse=100.0, write=100.0).rate == pytest.approx(50.0)
-    assert Ceiling(parse=300.0, write=150.0).rate == pytest.approx(100.0)
+    assert Ceiling(parse=100.0, write=100.0, push=20.0).rate == pytest.approx(50.0)
+    assert Ceiling(parse=300.0, write=150.0, push=20.0).rate == pytest.approx(100.0)
+    assert Ceiling(parse=100.0, write=1.0, push=20.0).transaction_s == pytest.approx(0.04)
 
 
 def test_bench_ingest_prints_one_devices_ceiling_against_the_bar() -> None:
@@ -115,3 +139,4 @@ def test_bench_ingest_prints_one_devices_ceiling_against_the_bar() -> None:
     assert found, ceilings[0]
     ratio = float(found.group(2))
     assert found.group(3) == ("within" if ratio >= bench.RATIO_BAR else "out")
+    assert re.search(r"write transaction takes \d+\.\d us per operation = \d+\.\dx", result.output)
