@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from assets.errors import InvalidTag
-from assets.tags import TagConfig, make_tag
+from assets.tags import DEFAULT_TAG_CONFIG, TagConfig, make_tag
 
 MAX_NEW_TAGS = 3000  # a hundred sheets at once: more is a typo
+MAX_TAG_NUMBER = 10**DEFAULT_TAG_CONFIG.number_width - 1  # the default numbering's last
 
 
 def count_problem(count: int) -> str | None:

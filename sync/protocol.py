@@ -21,10 +21,10 @@ import json
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assets import roles
-from assets.new_tags import MAX_NEW_TAGS
+from assets.new_tags import MAX_NEW_TAGS, MAX_TAG_NUMBER
 from assets.tags import TAG_KINDS
 
 API_PREFIX = "/v1"
@@ -415,6 +415,38 @@ class TagRun(Wire):
     first: int
     last: int
     tags: list[str]
+
+
+class TagRunReport(WireRequest):
+    """A run of new tags a device numbered itself, offline, and printed."""
+
+    kind: TagKind
+    first: int = Field(ge=1, le=MAX_TAG_NUMBER, strict=True)
+    last: int = Field(ge=1, le=MAX_TAG_NUMBER, strict=True)
+
+    @model_validator(mode="after")
+    def _one_run(self) -> TagRunReport:
+        if not self.first <= self.last < self.first + MAX_NEW_TAGS:
+            raise ValueError(f"a run goes from first to last, at most {MAX_NEW_TAGS} tags")
+        return self
+
+
+class TagClash(Wire):
+    """Numbers `first` to `last` of a reported run that were also given to `device_id`."""
+
+    first: int
+    last: int
+    device_id: str
+
+
+class TagRunReceipt(Wire):
+    """A reported run as the store keeps it, and the numbers it shares with other devices'
+    runs (each of those labels now names two tags: reprint them)."""
+
+    kind: TagKind
+    first: int
+    last: int
+    clashes: list[TagClash]
 
 
 # ---- devices, people, auth --------------------------------------------------------------------

@@ -40,6 +40,8 @@ from sync.protocol import (
     SignInRequest,
     SignInResponse,
     StoreSettingsView,
+    TagRunReceipt,
+    TagRunReport,
 )
 
 # Paths of the sync API (under /v1).
@@ -49,6 +51,7 @@ PULL = f"{API_PREFIX}/sync/pull"
 ENROL = f"{API_PREFIX}/devices/enrol"
 SIGN_IN = f"{API_PREFIX}/auth/signin"
 SETTINGS = f"{API_PREFIX}/settings"
+TAGS_PRINTED = f"{API_PREFIX}/tags/printed"
 
 # Error codes meaning "your cursor is older than what the store keeps".
 RESNAPSHOT_CODES = frozenset({"cursor_expired", "resnapshot", "snapshot_required"})
@@ -234,6 +237,19 @@ class SyncClient:
             headers=self._headers(device_token, person_token)
             | ({} if pending is None else {PENDING_HEADER: str(pending)}),
             params=params,
+        )
+
+    async def report_printed(
+        self, device_token: str, person_token: str | None, report: TagRunReport
+    ) -> TagRunReceipt:
+        """A run of new tags this device numbered itself offline: the store keeps it so no
+        later run repeats it, and names the numbers another device holds too."""
+        return await self._call(
+            "POST",
+            TAGS_PRINTED,
+            TagRunReceipt,
+            headers=self._headers(device_token, person_token),
+            body=report,
         )
 
     async def settings(self, device_token: str, person_token: str | None) -> StoreSettingsView:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import random
 import threading
 import time
@@ -22,11 +23,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import httpx
+from pydantic import ValidationError
 from sqlalchemy import Connection
 
 from assets.errors import AssetsError
 from assets.hlc import parse_stamp
-from sync.device import cache, clock, heads, outbox, people, store_settings
+from sync.device import cache, clock, heads, outbox, people, store_settings, tag_numbers
 from sync.device.client import SyncClient
 from sync.device.database import DeviceDatabase
 from sync.device.lock import EngineLock
@@ -42,9 +44,10 @@ from sync.errors import (
     ServerRefused,
     ServerUnreachable,
 )
-from sync.protocol import DEFAULT_BATCH_SIZE, PushResponse, SignedHead
+from sync.protocol import DEFAULT_BATCH_SIZE, PushResponse, SignedHead, TagRunReport
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -344,6 +347,7 @@ class SyncEngine:
         await self._push_all(client)
         await self._pull_all(client)
         await self._pull_settings(client)
+        await self._report_printed(client)
         self._refresh_counts(
             state=IDLE,
             last_success_ms=self.now_ms(),
@@ -491,6 +495,36 @@ class SyncEngine:
         except (ServerRefused, ServerUnreachable):
             return
         store_settings.pulled(self.db, found, self.now_ms())
+
+    async def _report_printed(self, client: SyncClient) -> None:
+        """Give the store the runs of new tags printed here offline (sync.device.tag_numbers),
+        and keep its answer. Extra to the sync too: unreachable or a sign-in refused, the run
+        waits for the next cycle; refused otherwise (a store of an older version), it is kept
+        as reported without clashes, so it is not sent for ever."""
+        runs = tag_numbers.unreported(self.db)
+        if not runs:
+            return
+        _state, token, person = self._tokens()
+        for run in runs:
+            try:
+                report = TagRunReport.model_validate(
+                    {"kind": run.kind, "first": run.first, "last": run.last}
+                )
+                answer = await client.report_printed(token, person, report)
+            except ServerUnreachable:
+                return
+            except ServerRefused as exc:
+                if exc.status in (401, 403):  # a sign-in that lapsed: the next cycle's person
+                    return
+                log.warning("the store refused offline run %s: %s", run, exc)
+                tag_numbers.reported(self.db, run, (), self.now_ms())
+                continue
+            except ValidationError as exc:
+                log.warning("offline run %s cannot be reported: %s", run, exc)
+                tag_numbers.reported(self.db, run, (), self.now_ms())
+                continue
+            clashes = [(c.first, c.last) for c in answer.clashes]
+            tag_numbers.reported(self.db, run, clashes, self.now_ms())
 
     def _observe(self, conn: Connection, stamps: list[str]) -> None:
         latest = None

@@ -201,6 +201,29 @@ MIGRATIONS += (
     ),
 )
 
+# Version 6: the runs of new tags numbered here while the store was out of reach, until the
+# store has them (sync reports each), and which of their numbers another device holds too.
+MIGRATIONS += (
+    Migration(
+        6,
+        "runs of new tags printed offline, reported at the next sync",
+        (
+            """CREATE TABLE offline_runs (
+                kind TEXT NOT NULL,
+                first_number INTEGER NOT NULL,
+                last_number INTEGER NOT NULL,
+                printed_ms INTEGER NOT NULL,
+                reported_ms INTEGER,
+                clashes TEXT,
+                PRIMARY KEY (kind, first_number))""",
+            "CREATE INDEX ix_offline_runs_unreported ON offline_runs (kind, first_number)"
+            " WHERE reported_ms IS NULL",
+            "CREATE INDEX ix_offline_runs_clashing ON offline_runs (kind, first_number)"
+            " WHERE clashes IS NOT NULL",
+        ),
+    ),
+)
+
 LATEST = MIGRATIONS[-1].version
 
 

@@ -162,3 +162,16 @@ printed_tags = Table(
     Column("last_number", Integer, nullable=False),
     Column("printed_ms", Integer, nullable=False),
 )
+
+# Runs of new tags numbered here offline: unreported until a sync gives them to the store;
+# `clashes` is the store's answer (JSON: the numbers another device holds too), else NULL.
+offline_runs = Table(
+    "offline_runs",
+    metadata,
+    Column("kind", Text, primary_key=True),
+    Column("first_number", Integer, primary_key=True),
+    Column("last_number", Integer, nullable=False),
+    Column("printed_ms", Integer, nullable=False),
+    Column("reported_ms", Integer),
+    Column("clashes", Text),
+)

@@ -1,4 +1,5 @@
-"""Routes of new tags: runs of numbers handed out once, for a device to print as labels."""
+"""Routes of new tags: runs of numbers handed out once, for a device to print as labels, and
+the runs a device numbered itself offline, reported at its next sync."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from fastapi import APIRouter
 
 from assets.roles import PRINTS_NEW, may_print_new, refusal
 from sync.errors import Forbidden
-from sync.protocol import ErrorBody, TagRun, TagRunRequest
+from sync.protocol import ErrorBody, TagRun, TagRunReceipt, TagRunReport, TagRunRequest
 from sync.server import tag_blocks
 from sync.server.db import writing
 from sync.server.deps import CallerDep, StoreDep
@@ -32,6 +33,24 @@ def reserve_tags(store: StoreDep, caller: CallerDep, request: TagRunRequest) -> 
             conn,
             request.kind,
             request.count,
+            device_id=caller.device_id,
+            actor=caller.user.username,
+            now_ms=store.now_ms(),
+        )
+
+
+@router.post("/tags/printed", response_model=TagRunReceipt)
+def report_printed(store: StoreDep, caller: CallerDep, report: TagRunReport) -> TagRunReceipt:
+    """A run of new tags this device numbered itself while the store was out of reach, and
+    printed. No later run repeats its numbers; the answer lists those another device was also
+    given (labels to reprint). Sent by the device's sync, for whoever is signed in on it."""
+    caller.require("push")
+    with writing(store.engine) as conn:
+        return tag_blocks.report_printed(
+            conn,
+            report.kind,
+            report.first,
+            report.last,
             device_id=caller.device_id,
             actor=caller.user.username,
             now_ms=store.now_ms(),

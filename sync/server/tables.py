@@ -401,8 +401,9 @@ device_contacts = Table(
     Column("pending_ms", BigInteger),
 )
 
-# Runs of new tag numbers the store handed out (sync.server.tag_blocks): `tag_numbers` holds
-# the last number given per kind (locked while a run is cut), `tag_blocks` who took each run.
+# Runs of new tag numbers (sync.server.tag_blocks): `tag_numbers` holds the last number given
+# per kind (locked while a run is cut), `tag_blocks` who took each run the store handed out,
+# `offline_runs` the runs devices numbered themselves offline and reported at their next sync.
 tag_numbers = Table(
     "tag_numbers",
     metadata,
@@ -419,4 +420,15 @@ tag_blocks = Table(
     Column("device_id", String(64), nullable=False),
     Column("actor", String(120), nullable=False),
     Column("reserved_ms", BigInteger, nullable=False),
+)
+
+offline_runs = Table(
+    "offline_runs",
+    metadata,
+    Column("kind", String(20), primary_key=True),
+    Column("first_number", BigInteger, primary_key=True),
+    Column("device_id", String(64), primary_key=True),
+    Column("last_number", BigInteger, nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("reported_ms", BigInteger, nullable=False),
 )

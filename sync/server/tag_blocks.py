@@ -4,7 +4,11 @@ A run starts after the highest number of its kind the store knows: the last run 
 (`tag_numbers`, one row per kind, locked while a run is cut, so runs asked for at once never
 overlap) or a tag already in the store in TagTrail's format (registered, imported, or printed
 before runs existed). Each run is kept with the device and person who took it (`tag_blocks`).
-Every lookup is one step down a primary key.
+
+A device that cannot reach the store numbers a run itself and reports it at its next sync
+(`offline_runs`): the count moves past it, so no later run repeats it, and the store answers
+which of its numbers another device was given too. Every lookup is one step down a primary
+key, or a range of it no longer than a run.
 """
 
 from __future__ import annotations
@@ -13,10 +17,10 @@ from sqlalchemy import Connection, Executable, Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from assets.errors import InvalidTag
-from assets.new_tags import highest_of, key_range, run_after
+from assets.new_tags import MAX_NEW_TAGS, highest_of, key_range, run_after
 from assets.tags import DEFAULT_TAG_CONFIG, TagConfig
 from sync.errors import TagsUsedUp
-from sync.protocol import TagKind, TagRun
+from sync.protocol import TagClash, TagKind, TagRun, TagRunReceipt
 from sync.server import tables as t
 from sync.server.db import is_postgres
 
@@ -88,3 +92,69 @@ def _highest_stored(conn: Connection, kind: str, config: TagConfig) -> int:
         .limit(5)
     ).scalars()
     return highest_of((str(key) for key in keys), kind, config)
+
+
+def report_printed(
+    conn: Connection,
+    kind: TagKind,
+    first: int,
+    last: int,
+    *,
+    device_id: str,
+    actor: str,
+    now_ms: int,
+) -> TagRunReceipt:
+    """Keep a run a device numbered offline (once: a report sent again changes nothing), move
+    the count past it, and say which of its numbers other devices hold."""
+    handed_out = _last_handed_out(conn, kind)  # locked: no run is cut meanwhile
+    if last > handed_out:
+        conn.execute(
+            update(t.tag_numbers).where(t.tag_numbers.c.kind == kind).values(last_number=last)
+        )
+    kept = conn.execute(
+        select(t.offline_runs.c.first_number).where(
+            t.offline_runs.c.kind == kind,
+            t.offline_runs.c.first_number == first,
+            t.offline_runs.c.device_id == device_id,
+        )
+    ).first()
+    if kept is None:
+        conn.execute(
+            insert(t.offline_runs).values(
+                kind=kind,
+                first_number=first,
+                last_number=last,
+                device_id=device_id,
+                actor=actor,
+                reported_ms=now_ms,
+            )
+        )
+    clashes = [c for c in _overlapping(conn, kind, first, last) if c.device_id != device_id]
+    return TagRunReceipt(kind=kind, first=first, last=last, clashes=clashes)
+
+
+def _overlapping(conn: Connection, kind: str, first: int, last: int) -> list[TagClash]:
+    """The parts of every kept run (handed out or reported) that fall within first..last. A
+    run holds at most MAX_NEW_TAGS numbers, so one starting before first - MAX_NEW_TAGS
+    cannot reach it: each table is read over a bounded range of its key."""
+    found: list[TagClash] = []
+    for table in (t.tag_blocks, t.offline_runs):
+        rows = conn.execute(
+            select(table.c.first_number, table.c.last_number, table.c.device_id)
+            .where(
+                table.c.kind == kind,
+                table.c.first_number > first - MAX_NEW_TAGS,
+                table.c.first_number <= last,
+                table.c.last_number >= first,
+            )
+            .order_by(table.c.first_number)
+        )
+        found += [
+            TagClash(
+                first=max(first, int(row.first_number)),
+                last=min(last, int(row.last_number)),
+                device_id=str(row.device_id),
+            )
+            for row in rows
+        ]
+    return sorted(found, key=lambda c: (c.first, c.device_id))

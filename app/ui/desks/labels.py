@@ -25,7 +25,7 @@ from app.ui.handlers import action
 from app.ui.label_sheet import Pick
 from assets.new_tags import MAX_NEW_TAGS, count_problem
 from assets.roles import may_print_new
-from assets.tags import TAG_KINDS
+from assets.tags import TAG_KINDS, make_tag
 from scanner.labels import STOCKS
 from sync.device import store_settings, tag_numbers
 from sync.device.store_desk import StoreDesk, StoreSaid
@@ -73,6 +73,7 @@ class LabelsDesk(GivesFocusBack):
         self.stock = label_sheet.DEFAULT_STOCK
         self.base_url = store_settings.DEFAULT.label_base_url
         self.made: str | None = None  # the file offered last
+        self.clashes: tuple[str, ...] = ()  # "first to last" printed offline, held elsewhere too
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -92,6 +93,13 @@ class LabelsDesk(GivesFocusBack):
     @action
     def refresh(self) -> None:
         self.base_url = self._settings().label_base_url
+        config = self._settings().tag_config
+        self.clashes = tuple(
+            f"{make_tag(kind, first, config)} to {make_tag(kind, last, config)}"
+            if first != last
+            else make_tag(kind, first, config)
+            for kind, first, last in tag_numbers.clashing(self._kit.service.db)
+        )
         self._preview()
 
     def _preview(self) -> None:

@@ -110,12 +110,31 @@ def _stocks(desk: LabelsDesk) -> ft.Control:
     )
 
 
+def _clashes(runs: tuple[str, ...]) -> ft.Control:
+    """Numbers printed here offline that another device was given too: labels to reprint."""
+    text = (
+        "Printed here offline and also given to another device: "
+        + "; ".join(runs)
+        + ". Reprint these tags (scan them, or print new ones) before you stick them on."
+    )
+    return tagged(
+        "labels-clashes",
+        ft.Container(
+            ft.Text(text, size=14, color=ft.Colors.ON_ERROR_CONTAINER),
+            bgcolor=ft.Colors.ERROR_CONTAINER,
+            padding=12,
+            border_radius=8,
+        ),
+    )
+
+
 @ft.component
 def LabelsView(desk: LabelsDesk) -> ft.Control:
     missing = desk.missing_input()
     body = _scanned(desk) if desk.mode == SCANNED else _new(desk)
     parts: list[ft.Control] = [
         ft.Text("Labels", size=20, weight=ft.FontWeight.BOLD),
+        *([_clashes(desk.clashes)] if desk.clashes else []),
         ft.SegmentedButton(
             segments=_segments([(SCANNED, "Tags scanned"), (NEW, "New tags")]),
             selected=[desk.mode],

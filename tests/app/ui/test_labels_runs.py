@@ -133,3 +133,39 @@ def test_a_store_with_no_numbers_left_is_believed_and_nothing_is_printed(
     assert text.startswith("Only 1 new asset tags are left, not 5")
     with dock.session.db.read() as conn:
         assert tag_numbers.highest_known(conn, "asset") == 1  # nothing kept as printed
+
+
+def test_a_run_printed_offline_reaches_the_store_and_a_clash_is_shown_to_reprint(
+    world: tuple[StoreHarness, LoopbackStore, Phone, Phone], tmp_path: Path
+) -> None:
+    harness, served, dock, closet = world
+    van_db = tmp_path / "van.db"
+    van = DeviceSession(van_db, served.url, start=False)
+    van.engine.enrol(harness.code(), "van phone")
+    van.sign_in("tech", PIN)
+    van.close()
+    # In the van, out of reach: the run is numbered from what the van knows (nothing).
+    away = DeviceSession(van_db, "http://127.0.0.1:9", start=False)
+    try:
+        assert Phone(away).sheet(4) == [make_tag("asset", n) for n in (1, 2, 3, 4)]
+        assert [(r.first, r.last) for r in tag_numbers.unreported(away.db)] == [(1, 4)]
+    finally:
+        away.close()
+    # Meanwhile the dock asks the store, which has not heard of the van's run.
+    assert dock.sheet(2) == [make_tag("asset", n) for n in (1, 2)]
+    back = DeviceSession(van_db, served.url, start=False)
+    try:
+        back.sync_now()
+        assert tag_numbers.unreported(back.db) == []
+        van_phone = Phone(back)
+        van_phone.desk.refresh()
+        assert van_phone.desk.clashes == (f"{make_tag('asset', 1)} to {make_tag('asset', 2)}",)
+        # The store now counts past the van's run: the closet's next run starts above it.
+        assert closet.sheet(1) == [make_tag("asset", 5)]
+        with reading(harness.store.engine) as conn:
+            kept = conn.execute(
+                select(t.offline_runs.c.first_number, t.offline_runs.c.last_number)
+            ).all()
+        assert [tuple(row) for row in kept] == [(1, 4)]
+    finally:
+        back.close()

@@ -58,6 +58,7 @@ ENDPOINTS = {
     ("get", "/v1/pallets/{tag}/certificate.pdf"),
     ("post", "/v1/certificates.pdf"),
     ("post", "/v1/tags/reserve"),
+    ("post", "/v1/tags/printed"),
 }
 
 

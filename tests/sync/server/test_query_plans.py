@@ -43,6 +43,8 @@ GROWING = {
     "heads",
     "rejections",
     "quarantine",
+    "tag_blocks",
+    "offline_runs",
 }
 
 
@@ -316,7 +318,8 @@ def test_the_push_path_looks_its_batch_up_through_indexes(grown: World) -> None:
 
 def test_a_run_of_new_tags_finds_the_highest_tag_through_the_key(grown: World) -> None:
     """Cutting a run reads the kind's counter and the store's highest tag of the kind: one
-    step down a primary key each, whatever the store holds."""
+    step down a primary key each, whatever the store holds; a reported run's clashes are a
+    range of the runs' keys no longer than a run."""
     world = grown
     ours = Device("plan-tags")
     world.device("plan-tags", "sup").push([ours.op("register", f"asset:{make_tag('asset', 500)}")])
@@ -329,11 +332,15 @@ def test_a_run_of_new_tags_finds_the_highest_tag_through_the_key(grown: World) -
             kind: asker.post("/v1/tags/reserve", {"kind": kind, "count": 5})
             for kind, asker in askers.items()
         }
+        reported = askers["asset"].post(
+            "/v1/tags/printed", {"kind": "asset", "first": 490, "last": 510}
+        )
     finally:
         recorder.on = False
         event.remove(world.store.engine, "before_cursor_execute", recorder)
     assert all(r.status_code == 200 for r in asked.values()), {k: r.text for k, r in asked.items()}
     assert asked["asset"].json()["first"] == 501  # above the tag registered in our format
+    assert reported.status_code == 200, reported.text  # its clashes: a range of the key
     looked_up = [s for s, _ in recorder.statements if "tag_numbers" in s or "ORDER BY" in s]
     assert len(looked_up) >= 6, recorder.statements
     failures = _growing_scans(world, recorder.statements)

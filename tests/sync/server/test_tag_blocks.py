@@ -163,3 +163,77 @@ def test_when_the_numbers_run_out_the_store_says_so_and_keeps_the_rest(world: Wo
         assert conn.execute(select(func.count()).select_from(t.tag_blocks)).scalar() == 1
     last = _reserve(tech, "asset", 9).json()
     assert (last["first"], last["last"]) == (9_999_991, 9_999_999)
+
+
+# ---- runs numbered offline, reported at the next sync -------------------------------------
+
+PRINTED = "/v1/tags/printed"
+
+
+def _report(client: DeviceClient, kind: str, first: Any, last: Any) -> httpx.Response:
+    body = {"kind": kind, "first": first, "last": last}
+    return client.http.post(PRINTED, json=body, headers=client.headers)
+
+
+def test_a_run_printed_offline_moves_the_count_past_it_once(world: World) -> None:
+    offline = world.device("d-offline", "crew")  # whoever is signed in when it syncs
+    r = _report(offline, "asset", 1, 30)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"kind": "asset", "first": 1, "last": 30, "clashes": []}
+    assert _report(offline, "asset", 1, 30).json()["clashes"] == []  # sent again: no change
+    online = world.device("d-online", "tech")
+    assert _reserve(online, "asset", 2).json()["first"] == 31  # no later run repeats it
+    assert _report(offline, "asset", 5, 6).status_code == 200  # below the count: kept, no move
+    assert _reserve(online, "asset", 1).json()["first"] == 33
+    with world.store.engine.connect() as conn:
+        kept = conn.execute(
+            select(t.offline_runs.c.first_number, t.offline_runs.c.last_number).order_by(
+                t.offline_runs.c.first_number
+            )
+        ).all()
+    assert [tuple(row) for row in kept] == [(1, 30), (5, 6)]
+
+
+def test_numbers_another_device_holds_are_named_as_clashes(world: World) -> None:
+    online = world.device("d-online", "tech")
+    assert _reserve(online, "asset", 10).json()["last"] == 10  # 1..10, handed out
+    first_offline = world.device("d-first", "tech")
+    assert _report(first_offline, "asset", 11, 15).json()["clashes"] == []
+    late = world.device("d-late", "tech")
+    answer = _report(late, "asset", 8, 12).json()  # numbered offline from what it knew
+    assert answer["clashes"] == [
+        {"first": 8, "last": 10, "device_id": "d-online"},
+        {"first": 11, "last": 12, "device_id": "d-first"},
+    ]
+    assert _report(late, "pallet", 8, 12).json()["clashes"] == []  # per kind
+    assert _reserve(online, "asset", 1).json()["first"] == 16
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kind": "asset", "first": 5, "last": 4},
+        {"kind": "asset", "first": 1, "last": 3001},
+        {"kind": "asset", "first": 0, "last": 1},
+        {"kind": "asset", "first": 1, "last": 10**7},
+        {"kind": "asset", "first": 1, "last": 10**30},
+        {"kind": "asset", "first": "1", "last": 2},
+        {"kind": "asset", "first": True, "last": 2},
+        {"kind": "asset", "first": 1},
+        {"kind": "gadget", "first": 1, "last": 2},
+        {"kind": "asset\x00", "first": 1, "last": 2},
+        {"kind": "asset", "first": 1, "last": 2, "device_id": "someone-else"},
+    ],
+    ids=lambda body: json.dumps(body)[:40],
+)
+def test_a_bad_report_is_422_and_keeps_nothing(world: World, body: dict[str, Any]) -> None:
+    tech = world.device("d-tech", "tech")
+    r = tech.http.post(
+        PRINTED,
+        content=json.dumps(body).encode(),
+        headers={**tech.headers, "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422, r.text
+    with world.store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t.offline_runs)).scalar() == 0
+    assert _reserve(tech, "asset", 1).json()["first"] == 1
