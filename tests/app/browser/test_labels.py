@@ -12,14 +12,16 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from assets.tags import make_tag
 from scanner.labels import STOCKS
+from sync.protocol import DEVICE_TOKEN_HEADER, PERSON_TOKEN_HEADER
 from tests.app.browser.conftest import Stack
 from tests.app.browser.flutter import press, tab, type_into, wait_label, wedge
 from tests.app.browser.forms import field_in_view, id_in_view
-from tests.app.browser.lifecycle_steps import change_settings
+from tests.app.browser.lifecycle_steps import change_settings, device_rows
 from tests.app.browser.steps import signed_in, sync_now
 from tests.app.ui.desks import label_payloads
 
@@ -89,3 +91,62 @@ def test_a_label_sheet_downloaded_and_read_back(page: Any, stack: Stack) -> None
     sync_now(page)
     tab(page, "Labels")
     wait_label(page, "labels-base-url", re.escape(DEFAULT_BASE))  # the next sync brought it
+
+
+def _other_phone(stack: Stack) -> tuple[str, str]:
+    """A second phone enrolled with the store and tess signed in on it: (device, person) tokens."""
+    [(token,)] = device_rows(stack, "select token from sync_state")
+    with httpx.Client(base_url=stack.store.url, timeout=10) as http:
+        admin = http.post(
+            "/v1/auth/signin",
+            json={"username": "admin", "pin": "1111"},
+            headers={DEVICE_TOKEN_HEADER: f"Bearer {token}"},
+        ).json()["person_token"]
+        code = http.post(
+            "/v1/enrolments",
+            json={"hours": 1},
+            headers={DEVICE_TOKEN_HEADER: f"Bearer {token}", PERSON_TOKEN_HEADER: admin},
+        ).json()["code"]
+        other = http.post(
+            "/v1/devices/enrol", json={"code": code, "device_id": "dock-phone", "name": "dock"}
+        ).json()["token"]
+        person = http.post(
+            "/v1/auth/signin",
+            json={"username": "tess", "pin": "3333"},
+            headers={DEVICE_TOKEN_HEADER: f"Bearer {other}"},
+        ).json()["person_token"]
+    return other, person
+
+
+def test_new_tags_printed_offline_that_another_phone_holds_are_shown_to_reprint(
+    page: Any, stack: Stack
+) -> None:
+    signed_in(page, "tess", "3333")
+    sync_now(page)
+    other, person = _other_phone(stack)
+    with httpx.Client(base_url=stack.store.url, timeout=10) as http:
+        run = http.post(
+            "/v1/tags/reserve",
+            json={"kind": "asset", "count": 2},
+            headers={DEVICE_TOKEN_HEADER: f"Bearer {other}", PERSON_TOKEN_HEADER: person},
+        ).json()  # handed to the other phone; this one has not heard of it
+    tab(page, "Labels")
+    stack.stop_store()
+    try:
+        page.get_by_role("button", name="New tags").first.click()
+        field_in_view(page, "How many new tags")
+        type_into(page, "How many new tags", "2")
+        wait_label(page, "labels-preview", r"Next: TA-\d{7}-\w to TA-\d{7}-\w")
+        _name, pdf = download(page)
+        printed = [
+            next(text for kind, text in label if kind == "Code128")
+            for label in label_payloads(pdf, STOCKS["avery-5160"], 2)
+        ]
+    finally:
+        stack.start_store()
+    both = [tag for tag in printed if tag in run["tags"]]
+    assert both, (printed, run)  # numbered from what this phone knew: the same numbers
+    sync_now(page)  # reports the run; the store names the numbers the other phone holds
+    tab(page, "Labels")
+    shown = both[0] if len(both) == 1 else f"{both[0]} to {both[-1]}"
+    wait_label(page, "labels-clashes", re.escape(shown))
