@@ -1,4 +1,6 @@
-"""The sync engine: pushes the outbox in bounded batches, then pulls changes page by page.
+"""The sync engine: pushes the outbox in bounded batches, then pulls changes page by page;
+after them, each cycle fetches the store's settings and reports the runs of new tags printed
+here offline.
 
 It runs on its own thread with its own asyncio loop, so the UI never waits for the network.
 Triggers: at start, after each new operation (debounced), on a timer, and when connectivity
