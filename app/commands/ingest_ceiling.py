@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,21 +78,28 @@ def _bare_copy(table: Table, md: MetaData) -> Table:
     return bare
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # Collections come when they come: paused, a run times the code, not the collector.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse_seconds(bodies: Sequence[bytes]) -> float:
     """Seconds a push's first steps take for these push bodies, garbage collector paused: the
     envelope (sync.server.envelope: the JSON read and checked) and ingest's parse
     (sync.server.ingest.prepare: the domain core, the log body, the text checks)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with _collector_paused():
         started = time.perf_counter()
         for body in bodies:
             _device, ops = parse_push_body(body)
             prepare(ops)
         return time.perf_counter() - started
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def push_seconds(settings: Settings, bodies: Sequence[bytes]) -> float:
@@ -99,17 +107,14 @@ def push_seconds(settings: Settings, bodies: Sequence[bytes]) -> float:
     as one device sends them (the envelope, then `ingest.push`), garbage collector paused.
     `settings` name a store whose device took none of them yet."""
     store = Store.open(settings)
-    was_enabled = gc.isenabled()
-    gc.disable()
     try:
-        started = time.perf_counter()
-        for body in bodies:
-            device_id, ops = parse_push_body(body)
-            push(store, device_id, ops)
-        return time.perf_counter() - started
+        with _collector_paused():
+            started = time.perf_counter()
+            for body in bodies:
+                device_id, ops = parse_push_body(body)
+                push(store, device_id, ops)
+            return time.perf_counter() - started
     finally:
-        if was_enabled:
-            gc.enable()
         store.close()
 
 

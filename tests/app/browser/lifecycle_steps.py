@@ -24,22 +24,23 @@ def device_rows(stack: Stack, sql: str, *params: object) -> list[tuple[Any, ...]
         return list(conn.execute(sql, params).fetchall())
 
 
-def change_settings(stack: Stack, **values: str) -> dict[str, Any]:
-    """An admin changes the store's settings: signed in with this device's token and PIN."""
+def admin_headers(stack: Stack, http: httpx.Client) -> dict[str, str]:
+    """The headers of the admin signed in with this device's token and PIN."""
     [(token,)] = device_rows(stack, "select token from sync_state")
+    signed = http.post(
+        "/v1/auth/signin",
+        json={"username": "admin", "pin": "1111"},
+        headers={DEVICE_TOKEN_HEADER: f"Bearer {token}"},
+    )
+    signed.raise_for_status()
+    person = signed.json()["person_token"]
+    return {DEVICE_TOKEN_HEADER: f"Bearer {token}", PERSON_TOKEN_HEADER: person}
+
+
+def change_settings(stack: Stack, **values: str) -> dict[str, Any]:
+    """An admin changes the store's settings."""
     with httpx.Client(base_url=stack.store.url, timeout=10) as http:
-        signed = http.post(
-            "/v1/auth/signin",
-            json={"username": "admin", "pin": "1111"},
-            headers={DEVICE_TOKEN_HEADER: f"Bearer {token}"},
-        )
-        signed.raise_for_status()
-        person = signed.json()["person_token"]
-        answer = http.put(
-            "/v1/settings",
-            json=values,
-            headers={DEVICE_TOKEN_HEADER: f"Bearer {token}", PERSON_TOKEN_HEADER: person},
-        )
+        answer = http.put("/v1/settings", json=values, headers=admin_headers(stack, http))
         answer.raise_for_status()
         found: dict[str, Any] = answer.json()
         return found

@@ -21,7 +21,7 @@ from sync.protocol import DEVICE_TOKEN_HEADER, PERSON_TOKEN_HEADER
 from tests.app.browser.conftest import Stack
 from tests.app.browser.flutter import press, tab, type_into, wait_label, wedge
 from tests.app.browser.forms import field_in_view, id_in_view
-from tests.app.browser.lifecycle_steps import change_settings, device_rows
+from tests.app.browser.lifecycle_steps import admin_headers, change_settings
 from tests.app.browser.steps import signed_in, sync_now
 from tests.app.ui.desks import label_payloads
 
@@ -95,17 +95,9 @@ def test_a_label_sheet_downloaded_and_read_back(page: Any, stack: Stack) -> None
 
 def _other_phone(stack: Stack) -> tuple[str, str]:
     """A second phone enrolled with the store and tess signed in on it: (device, person) tokens."""
-    [(token,)] = device_rows(stack, "select token from sync_state")
     with httpx.Client(base_url=stack.store.url, timeout=10) as http:
-        admin = http.post(
-            "/v1/auth/signin",
-            json={"username": "admin", "pin": "1111"},
-            headers={DEVICE_TOKEN_HEADER: f"Bearer {token}"},
-        ).json()["person_token"]
         code = http.post(
-            "/v1/enrolments",
-            json={"hours": 1},
-            headers={DEVICE_TOKEN_HEADER: f"Bearer {token}", PERSON_TOKEN_HEADER: admin},
+            "/v1/enrolments", json={"hours": 1}, headers=admin_headers(stack, http)
         ).json()["code"]
         other = http.post(
             "/v1/devices/enrol", json={"code": code, "device_id": "dock-phone", "name": "dock"}

@@ -24,6 +24,15 @@ def _reserve(client: DeviceClient, kind: str, count: Any) -> httpx.Response:
     return client.http.post(PATH, json={"kind": kind, "count": count}, headers=client.headers)
 
 
+def _post_raw(client: DeviceClient, path: str, body: dict[str, Any]) -> httpx.Response:
+    """`body` as the JSON text a hostile client writes (lone surrogates and all)."""
+    return client.http.post(
+        path,
+        content=json.dumps(body).encode(),
+        headers={**client.headers, "Content-Type": "application/json"},
+    )
+
+
 def _blocks(world: World) -> list[tuple[str, int, int, str, str]]:
     with world.store.engine.connect() as conn:
         rows = conn.execute(
@@ -127,11 +136,7 @@ def test_only_who_may_claim_a_kind_takes_its_numbers(world: World) -> None:
 )
 def test_bad_input_is_422_and_hands_out_nothing(world: World, body: dict[str, Any]) -> None:
     tech = world.device("d-tech", "tech")
-    r = tech.http.post(
-        PATH,
-        content=json.dumps(body).encode(),
-        headers={**tech.headers, "Content-Type": "application/json"},
-    )
+    r = _post_raw(tech, PATH, body)
     assert r.status_code == 422, r.text
     assert r.json()["error"] and r.json()["message"]
     assert _blocks(world) == []
@@ -228,11 +233,7 @@ def test_numbers_another_device_holds_are_named_as_clashes(world: World) -> None
 )
 def test_a_bad_report_is_422_and_keeps_nothing(world: World, body: dict[str, Any]) -> None:
     tech = world.device("d-tech", "tech")
-    r = tech.http.post(
-        PRINTED,
-        content=json.dumps(body).encode(),
-        headers={**tech.headers, "Content-Type": "application/json"},
-    )
+    r = _post_raw(tech, PRINTED, body)
     assert r.status_code == 422, r.text
     with world.store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(t.offline_runs)).scalar() == 0
