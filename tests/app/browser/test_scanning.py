@@ -23,7 +23,15 @@ from tests.app.browser.flutter import (
     wait_label,
     wedge,
 )
-from tests.app.browser.steps import claim_newest, draw, newest_row, pad_in_view, signed_in, wait_row
+from tests.app.browser.steps import (
+    claim_newest,
+    draw,
+    newest_row,
+    pad_in_view,
+    signed_in,
+    sync_now,
+    wait_row,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -117,9 +125,7 @@ def test_asset_history_shows_the_chain_of_custody(page: Any, stack: Stack) -> No
     assert "Signed by" in newest or "signed by" in newest
 
     # once synced, the history is the store's full log (fetched after the pull)
-    tab(page, "Sync")
-    wait_id(page, "sync-now").click()
-    wait_label(page, "sync-indicator", "Synced · all sent", 40)
+    sync_now(page)  # taps Sync now where it is drawn (a repaint may leave a stale copy)
     tab(page, "Asset")
     scroll(page, 5000)
     wait_label(page, "history-source", "Full history from the central store", 30)
