@@ -9,15 +9,13 @@ device id still in use (`DeviceIdTaken`), or stop and show the message (`ServerR
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from sync.collector import collector_paused
 from sync.errors import (
     BatchTooLarge,
     DeviceIdTaken,
@@ -81,20 +79,6 @@ def _retry_after(response: httpx.Response, body: dict[str, Any]) -> int:
     return value if isinstance(value, int) else 60
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Parsing an answer (a pull page: thousands of changes) allocates a few hundred thousand
-    objects, none of them garbage yet: the cyclic collector would walk them all, and the whole
-    heap with them, several times a page for nothing. It resumes as soon as the parse ends."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 class SyncClient:
     """One connection pool to one central store. Not tied to a device database."""
 
@@ -145,7 +129,7 @@ class SyncClient:
         if response.status_code >= 400:
             self._raise_for(response)
         try:
-            with _collector_paused():
+            with collector_paused():  # thousands of new objects, no garbage yet
                 return model.model_validate_json(response.content)
         except ValidationError as exc:
             raise ServerRefused(
@@ -210,7 +194,7 @@ class SyncClient:
         if response.status_code >= 400:
             self._raise_for(response)
         try:
-            with _collector_paused():
+            with collector_paused():  # thousands of new objects, no garbage yet
                 return PushResponse.model_validate_json(response.content)
         except ValidationError as exc:
             raise ServerRefused(response.status_code, f"bad push answer: {exc}"[:500]) from exc
