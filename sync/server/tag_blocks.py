@@ -13,7 +13,7 @@ key, or a range of it no longer than a run.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Executable, Table, insert, select, update
+from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from assets.errors import InvalidTag
@@ -68,17 +68,15 @@ def _last_handed_out(conn: Connection, kind: str) -> int:
     if found is None:
         # SQLite's write transaction already holds the lock; on PostgreSQL a second asker
         # waits on this row's key until the first commits, then reads its number.
-        conn.execute(_insert_zero(conn, kind))
+        _insert_new(conn, t.tag_numbers, kind=kind, last_number=0)
         found = conn.execute(query).scalar()
     return int(found or 0)
 
 
-def _insert_zero(conn: Connection, kind: str) -> Executable:
+def _insert_new(conn: Connection, table: Table, **values: object) -> None:
+    """INSERT the row unless its key is there already (then nothing changes)."""
     make = postgresql.insert if is_postgres(conn) else sqlite.insert
-    statement: Executable = (
-        make(t.tag_numbers).values(kind=kind, last_number=0).on_conflict_do_nothing()
-    )
-    return statement
+    conn.execute(make(table).values(**values).on_conflict_do_nothing())
 
 
 def _highest_stored(conn: Connection, kind: str, config: TagConfig) -> int:
@@ -111,24 +109,16 @@ def report_printed(
         conn.execute(
             update(t.tag_numbers).where(t.tag_numbers.c.kind == kind).values(last_number=last)
         )
-    kept = conn.execute(
-        select(t.offline_runs.c.first_number).where(
-            t.offline_runs.c.kind == kind,
-            t.offline_runs.c.first_number == first,
-            t.offline_runs.c.device_id == device_id,
-        )
-    ).first()
-    if kept is None:
-        conn.execute(
-            insert(t.offline_runs).values(
-                kind=kind,
-                first_number=first,
-                last_number=last,
-                device_id=device_id,
-                actor=actor,
-                reported_ms=now_ms,
-            )
-        )
+    _insert_new(
+        conn,
+        t.offline_runs,
+        kind=kind,
+        first_number=first,
+        last_number=last,
+        device_id=device_id,
+        actor=actor,
+        reported_ms=now_ms,
+    )
     clashes = [c for c in _overlapping(conn, kind, first, last) if c.device_id != device_id]
     return TagRunReceipt(kind=kind, first=first, last=last, clashes=clashes)
 

@@ -229,10 +229,11 @@ class LabelsDesk(GivesFocusBack):
         """A run of new tags from the store, kept here; offline (or not enrolled), the next
         numbers this device knows of (True: counted offline). StoreSaid: the store refused."""
         db = self._kit.service.db
+        answer: TagRun | StoreSaid | ServerUnreachable | None = None  # None: no store to ask
         try:
             desk = self._kit.session.store_desk()
         except NotEnrolled:
-            answer: TagRun | StoreSaid | ServerUnreachable | None = ServerUnreachable("no store")
+            pass
         else:
             answer = await self._kit.long_job(
                 f"Asking the central store for {count} new {kind} tags…", _ask, desk, kind, count
