@@ -143,16 +143,19 @@ def test_bad_input_is_422_and_hands_out_nothing(world: World, body: dict[str, An
     assert _reserve(tech, "asset", 1).json()["first"] == 1  # no number was spent
 
 
-def test_deep_nesting_is_refused_without_a_5xx(world: World) -> None:
+@pytest.mark.parametrize("path", ["/v1/tags/reserve", "/v1/tags/printed"])
+def test_deep_nesting_is_refused_without_a_5xx(world: World, path: str) -> None:
     tech = world.device("d-tech", "tech")
     deep = "[" * 5000 + "]" * 5000
     r = tech.http.post(
-        PATH,
-        content=f'{{"kind": "asset", "count": {deep}}}'.encode(),
+        path,
+        content=f'{{"kind": "asset", "count": {deep}, "first": {deep}, "last": 1}}'.encode(),
         headers={**tech.headers, "Content-Type": "application/json"},
     )
     assert 400 <= r.status_code < 500, r.text
     assert _blocks(world) == []
+    with world.store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t.offline_runs)).scalar() == 0
 
 
 def test_when_the_numbers_run_out_the_store_says_so_and_keeps_the_rest(world: World) -> None:
@@ -227,6 +230,8 @@ def test_numbers_another_device_holds_are_named_as_clashes(world: World) -> None
         {"kind": "asset", "first": 1},
         {"kind": "gadget", "first": 1, "last": 2},
         {"kind": "asset\x00", "first": 1, "last": 2},
+        {"kind": "asset\ud800", "first": 1, "last": 2},
+        {"kind": "a" * 10_000, "first": 1, "last": 2},
         {"kind": "asset", "first": 1, "last": 2, "device_id": "someone-else"},
     ],
     ids=lambda body: json.dumps(body)[:40],
