@@ -11,7 +11,6 @@ REPEATABLE READ for reads that must see one snapshot across several statements (
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -19,17 +18,13 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-try:
-    import fcntl
-except ImportError:  # Windows has no flock: there, threads of one process still take turns
-    fcntl = None  # type: ignore[assignment]
-
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from sync.errors import ConfigError
 from sync.server.checkpoint import BACKSTOP_PAGES, checkpointer_for
+from sync.server.file_lock import FileLock
 
 _BEGIN = "tagtrail_begin"
 BUSY_TIMEOUT_MS = 60_000
@@ -83,50 +78,21 @@ def is_postgres(conn: Connection | Engine) -> bool:
     return conn.dialect.name == "postgresql"
 
 
-class WriterLock:
-    """Writers of one SQLite file take turns: the threads of this process through a lock, and
-    the processes (server workers) through flock on a file beside the database, so a waiting
-    writer wakes the moment the lock frees instead of sleeping in SQLite's busy handler."""
-
-    def __init__(self, database: str) -> None:
-        self._threads = threading.Lock()
-        self._path = f"{database}-writer.lock"
-        self._fd: int | None = None
-
-    def __enter__(self) -> None:
-        self._threads.acquire()
-        if fcntl is None:
-            return
-        try:
-            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
-        except OSError:
-            self._release()
-            raise
-
-    def __exit__(self, *_exc: object) -> None:
-        self._release()
-
-    def _release(self) -> None:
-        try:
-            if self._fd is not None:
-                os.close(self._fd)  # closing the file lets go of its flock
-        finally:
-            self._fd = None
-            self._threads.release()
-
-
-_SQLITE_WRITERS: dict[str, WriterLock] = {}
+# Writers of one SQLite file take turns (a waiting writer wakes the moment the lock frees
+# instead of sleeping in SQLite's busy handler).
+_SQLITE_WRITERS: dict[str, FileLock] = {}
 _REGISTRY = threading.Lock()
 
 
-def _writer_lock(engine: Engine) -> WriterLock | None:
+def _writer_lock(engine: Engine) -> FileLock | None:
     if engine.dialect.name != "sqlite" or not engine.url.database:
         return None
     with _REGISTRY:
         lock = _SQLITE_WRITERS.get(engine.url.database)
         if lock is None:
-            lock = _SQLITE_WRITERS[engine.url.database] = WriterLock(engine.url.database)
+            lock = _SQLITE_WRITERS[engine.url.database] = FileLock(
+                f"{engine.url.database}-writer.lock"
+            )
         return lock
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from cryptography.hazmat.primitives.serialization import (
 
 from sync.errors import ConfigError
 from sync.protocol import SignedHead, head_message
+from sync.server.file_lock import FileLock
 
 
 class HeadSigner:
@@ -83,19 +85,31 @@ def _load_or_create(key_file: Path) -> Ed25519PrivateKey:
 
 
 def write_head_file(heads_dir: Path, store_id: str, head: SignedHead) -> None:
-    """Keep the latest head off the database; atomic replace so a crash leaves a whole file."""
+    """Keep the latest head off the database. Pushes answered at once (threads, worker
+    processes) take turns, so an earlier head never replaces a later one; the replace is
+    atomic, so a crash leaves a whole file."""
     path = heads_dir / f"{store_id}-{head.partition}.json"
-    current = read_head_file(heads_dir, store_id, head.partition)
-    if current is not None and current.position >= head.position:
-        return  # another process already wrote a later head
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    text = json.dumps(head.model_dump())
-    try:
-        tmp.write_text(text)
-    except FileNotFoundError:  # the first head: make the folder once, not on every push
+    if not heads_dir.is_dir():  # the first head: make the folder once
         heads_dir.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text)
-    os.replace(tmp, path)
+    with _turn(path):
+        current = read_head_file(heads_dir, store_id, head.partition)
+        if current is not None and current.position >= head.position:
+            return  # a later head is already there
+        tmp = path.with_suffix(".tmp")  # only the writer holding the turn uses it
+        tmp.write_text(json.dumps(head.model_dump()))
+        os.replace(tmp, path)
+
+
+_TURNS: dict[Path, FileLock] = {}
+_TURNS_LOCK = threading.Lock()
+
+
+def _turn(path: Path) -> FileLock:
+    with _TURNS_LOCK:
+        found = _TURNS.get(path)
+        if found is None:
+            found = _TURNS[path] = FileLock(f"{path}.lock")
+        return found
 
 
 def read_head_file(heads_dir: Path, store_id: str, partition: str) -> SignedHead | None:
