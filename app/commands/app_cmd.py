@@ -56,12 +56,19 @@ def start_app(
 
         click.echo(f"TagTrail app on http://{host}:{port}  (device {session.db.device_id})")
         click.echo(f"Device database {path}; central store {url}")
-        if os.environ.get("TAGTRAIL_LOG"):  # e.g. TAGTRAIL_LOG=INFO: each scan in the log
-            logging.basicConfig(level=os.environ["TAGTRAIL_LOG"].upper())
+        if level := os.environ.get("TAGTRAIL_LOG"):  # e.g. TAGTRAIL_LOG=INFO: each scan
+            log_ours(level.upper())
         suffix = os.environ.get("TAGTRAIL_WEDGE_SUFFIX", "enter")  # what the scanner sends last
         run(session, host=host, port=port, web=web, suffix=suffix)
     finally:
         session.close()
+
+
+def log_ours(level: str) -> None:
+    """Our modules' messages at `level`, timed to the millisecond; Flet's stay at warnings."""
+    logging.basicConfig(format="%(asctime)s %(name)s %(message)s")
+    for package in ("app", "sync", "scanner", "assets"):
+        logging.getLogger(package).setLevel(level)
 
 
 @click.command()

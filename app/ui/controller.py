@@ -280,6 +280,7 @@ class Controller:
     def typing(self, field: str, focused: bool, restore: Focus | None = None) -> None:
         """A person's text field gained or lost focus: its keystrokes are not a scan.
         `restore` gives it focus again (if a late focus request took it)."""
+        log.info("field %r %s", field, "focused" if focused else "left")
         self._focus.field(field, focused, restore)
         self._wedge.clear()
 

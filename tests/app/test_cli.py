@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import BENCHES, COMMANDS, SUMMARIES, bench, main
+from app.commands.app_cmd import log_ours
 from assets.tags import make_tag
 
 
@@ -58,3 +60,17 @@ def test_resolve_symbology_hint() -> None:
     result = CliRunner().invoke(main, ["resolve", "--json", "-s", "EAN-13", "4006381333931"])
     row = json.loads(result.output)
     assert row["kind"] == "ean_upc" and row["problem"] is None
+
+
+def test_tagtrail_log_turns_on_our_messages_and_leaves_flets_at_warnings() -> None:
+    ours, flet = logging.getLogger("app.ui.controller"), logging.getLogger("flet")
+    before = {name: logging.getLogger(name).level for name in ("app", "sync", "scanner", "assets")}
+    try:
+        log_ours("INFO")
+        assert ours.isEnabledFor(logging.INFO) and logging.getLogger("sync.device").isEnabledFor(
+            logging.INFO
+        )
+        assert not flet.isEnabledFor(logging.INFO)  # the root stays at warnings
+    finally:
+        for name, level in before.items():
+            logging.getLogger(name).setLevel(level)

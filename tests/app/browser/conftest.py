@@ -52,6 +52,14 @@ HTMLMediaElement.prototype.play = function (...args) {
   return play.apply(this, args);
 };
 """
+# The app's log holds each scan, screen and field focus: a failure's report ends with it.
+APP_ENV = {"PYTHONUNBUFFERED": "1", "TAGTRAIL_LOG": "INFO"}
+# What a failure's report lists: the identifiers drawn on screen (a box) and the tab selected.
+DRAWN = """() => [...document.querySelectorAll('[flt-semantics-identifier]')]
+  .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; })
+  .map(e => e.getAttribute('flt-semantics-identifier'))
+  .concat([...document.querySelectorAll("[role='tab'][aria-selected='true']")]
+    .map(e => `tab:${e.getAttribute('aria-label') || e.innerText}`))"""
 LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
 
 
@@ -107,7 +115,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+            env=dict(os.environ, **APP_ENV),
         )
     running = Stack(home, store, store_port, app, f"http://127.0.0.1:{app_port}/", log)
     try:
@@ -129,8 +137,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             shot = stack_.home / f"{item.name}.png"
             with contextlib.suppress(Exception):
                 args["page"].screenshot(path=str(shot))
-            tail = stack_.log.read_text(errors="replace")[-3000:]
-            report.sections.append(("app", f"screenshot {shot}\n{tail}"))
+            drawn = ""
+            with contextlib.suppress(Exception):
+                drawn = ", ".join(args["page"].evaluate(DRAWN))
+            tail = stack_.log.read_text(errors="replace")[-6000:]
+            report.sections.append(("app", f"screenshot {shot}\ndrawn: {drawn}\n{tail}"))
     return report
 
 

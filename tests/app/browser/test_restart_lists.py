@@ -11,7 +11,7 @@ import pytest
 
 from app.commands.wedge_driver import stop_group, wait_port
 from assets.tags import make_tag
-from tests.app.browser.conftest import Stack
+from tests.app.browser.conftest import APP_ENV, Stack
 from tests.app.browser.flutter import tab, wait_label, wedge
 from tests.app.browser.steps import signed_in, wait_row
 
@@ -37,7 +37,7 @@ def restart_app(page: Any, stack: Stack) -> None:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+            env=dict(os.environ, **APP_ENV),
         )
     wait_port(int(stack.app_url.rstrip("/").rsplit(":", 1)[1]), 60)
     page.goto(stack.app_url)
