@@ -26,9 +26,10 @@ def _row(tool: Tool, on_open: Callable[[str], None]) -> ft.Control:
 
 @ft.component
 def MoreView(tools: Sequence[Tool], on_open: Callable[[str], None]) -> ft.Control:
-    return ft.Column(
+    rows = ft.Column(
         [ft.Text("More", size=20, weight=ft.FontWeight.BOLD), *(_row(t, on_open) for t in tools)],
         spacing=4,
         scroll=ft.ScrollMode.AUTO,
         expand=True,
     )
+    return tagged("screen-more", rows)

@@ -24,6 +24,18 @@ def wait_id(page: Any, identifier: str, timeout_ms: int = TIMEOUT_MS) -> Any:
     return by_id(page, identifier)
 
 
+def appears(page: Any, identifier: str, timeout_s: float) -> bool:
+    """Whether an element carrying `identifier` is drawn (has a box) within `timeout_s`."""
+    script = """id => [...document.querySelectorAll(`[flt-semantics-identifier='${id}']`)]
+      .some(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; })"""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if page.evaluate(script, identifier):
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def type_into(page: Any, label: str, text: str, attempts: int = 3) -> None:
     """Focus a field and type as a person does (Flutter listens to key events, not `fill`);
     check the field took the text, since a re-render can steal the first click's focus."""
@@ -118,7 +130,13 @@ def open_tool(page: Any, name: str) -> None:
     from tests.app.browser.forms import tap  # forms builds on this module
 
     key = name.lower()
-    tab(page, "More")
+    for _ in range(3):
+        tab(page, "More")
+        if appears(page, "screen-more", 20.0):
+            break
+        tab(page, "Scan")  # the bar shows More, the screen did not follow: tap it again
+    else:
+        raise AssertionError("the More screen never opened")
     page.mouse.move(20, 420)
     page.mouse.wheel(0, -3000)  # More may be left scrolled down: start from its top
     tap(page, f"tool-{key}")  # the list is longer than a phone's screen: scroll to the row

@@ -14,6 +14,9 @@ from tests.app.browser.flutter import by_id, field, type_into, wait_label
 TOP, BOTTOM = 90, 844 - 100
 WHOLE_TOP, WHOLE_BOTTOM = 60, 844 - 72
 MIDDLE, STEP = 420, 200  # the wheel moves a control towards the screen's middle, this far a turn
+# Looking for a control not drawn: this far down a turn; after LOOK_BELOW turns (and every
+# SWEEP turns after), back to the top in one turn.
+DOWN, TO_TOP, LOOK_BELOW, SWEEP = 260, 20_000, 4, 16
 _BOXES = """sel => [...document.querySelectorAll(sel)]
   .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0)
   .map(r => ({x: r.x, y: r.y, width: r.width, height: r.height}))"""
@@ -45,11 +48,12 @@ def _on_screen(page: Any, box: Box, whole: bool) -> bool:
 
 def into_view(page: Any, selector: str, *, whole: bool = False, timeout_s: float = 90.0) -> Box:
     """Scroll until an element matching `selector` is on screen (its centre, or `whole`: all of
-    it); its box. Not drawn yet: down first (the forms grow downwards), then back up."""
+    it); its box. Drawn off screen: towards it. Not drawn: a few turns down (the next field of
+    a form is usually just below), then from the screen's top down, as often as it takes."""
     deadline = time.monotonic() + timeout_s
-    step, misses = 260, 0
+    misses = 0
     while time.monotonic() < deadline:
-        boxes = _boxes(page, selector, 1.5)
+        boxes = _boxes(page, selector, 1.0)
         on_screen = [b for b in boxes if _on_screen(page, b, whole)]
         if on_screen:
             return on_screen[0]
@@ -58,9 +62,7 @@ def into_view(page: Any, selector: str, *, whole: bool = False, timeout_s: float
             wheel = max(-STEP, min(STEP, away)) or STEP
         else:
             misses += 1
-            if misses % 14 == 0:
-                step = -step  # not that way: look the other way
-            wheel = step
+            wheel = -TO_TOP if misses % SWEEP == LOOK_BELOW else DOWN
         page.mouse.move(20, MIDDLE)  # the screen's margin: a text field there would take the wheel
         page.mouse.wheel(0, wheel)
         time.sleep(0.4)
