@@ -26,6 +26,21 @@ def count_problem(count: int) -> str | None:
     return None
 
 
+def offline_start_problem(kind: str, first: int, highest_known: int) -> str | None:
+    """Why a run a device numbered offline cannot start at `first` when the store's highest
+    number of `kind` (handed out or held) is `highest_known`, or None when it can. A device
+    counts on from what it knew, and all of that reached the store before the report (its own
+    runs, the tags it pushed; its reports go oldest first). A start far above is no device's
+    count: it would spend the kind's numbers in one report. Room is left for one earlier run
+    the store never kept (refused by an older store)."""
+    if first > highest_known + MAX_NEW_TAGS + 1:
+        return (
+            f"a run numbered offline cannot start at {first}: the store's highest {kind} tag "
+            f"number is {highest_known}, and a device counts on from what it knew"
+        )
+    return None
+
+
 def run_after(kind: str, highest: int, count: int, config: TagConfig) -> list[str]:
     """The `count` tags of `kind` numbered right after `highest`. InvalidTag when the count is
     out of range or the numbers run out (the sentence says which)."""

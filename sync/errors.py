@@ -110,6 +110,12 @@ class TagsUsedUp(StoreError):
     status, code = 409, "tags_used_up"
 
 
+class RunOutOfReach(StoreError):
+    """A run of new tags reported as numbered offline, starting where no device could count."""
+
+    status, code = 409, "run_out_of_reach"
+
+
 class AlreadyDecided(StoreError):
     """A decision on a conflict that another decision already closed."""
 

@@ -39,7 +39,13 @@ def reserve_tags(store: StoreDep, caller: CallerDep, request: TagRunRequest) -> 
         )
 
 
-@router.post("/tags/printed", response_model=TagRunReceipt)
+@router.post(
+    "/tags/printed",
+    response_model=TagRunReceipt,
+    responses={
+        409: {"model": ErrorBody, "description": "the run starts where no device could count"}
+    },
+)
 def report_printed(store: StoreDep, caller: CallerDep, report: TagRunReport) -> TagRunReceipt:
     """A run of new tags this device numbered itself while the store was out of reach, and
     printed. No later run repeats its numbers; the answer lists those another device was also

@@ -7,8 +7,9 @@ before runs existed). Each run is kept with the device and person who took it (`
 
 A device that cannot reach the store numbers a run itself and reports it at its next sync
 (`offline_runs`): the count moves past it, so no later run repeats it, and the store answers
-which of its numbers another device was given too. Every lookup is one step down a primary
-key, or a range of it no longer than a run.
+which of its numbers another device was given too. A reported run must start near the
+highest number the store knows: one far above would spend the kind's numbers at once. Every
+lookup is one step down a primary key, or a range of it no longer than a run.
 """
 
 from __future__ import annotations
@@ -17,9 +18,15 @@ from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from assets.errors import InvalidTag
-from assets.new_tags import MAX_NEW_TAGS, highest_of, key_range, run_after
+from assets.new_tags import (
+    MAX_NEW_TAGS,
+    highest_of,
+    key_range,
+    offline_start_problem,
+    run_after,
+)
 from assets.tags import DEFAULT_TAG_CONFIG, TagConfig
-from sync.errors import TagsUsedUp
+from sync.errors import RunOutOfReach, TagsUsedUp
 from sync.protocol import TagClash, TagKind, TagRun, TagRunReceipt
 from sync.server import tables as t
 from sync.server.db import is_postgres
@@ -101,10 +108,16 @@ def report_printed(
     device_id: str,
     actor: str,
     now_ms: int,
+    config: TagConfig = DEFAULT_TAG_CONFIG,
 ) -> TagRunReceipt:
     """Keep a run a device numbered offline (once: a report sent again changes nothing), move
-    the count past it, and say which of its numbers other devices hold."""
+    the count past it, and say which of its numbers other devices hold. A run starting where
+    no device could have counted to is refused (RunOutOfReach) and changes nothing."""
     handed_out = _last_handed_out(conn, kind)  # locked: no run is cut meanwhile
+    known = max(handed_out, _highest_stored(conn, kind, config))
+    problem = offline_start_problem(kind, first, known)
+    if problem is not None:
+        raise RunOutOfReach(problem)
     if last > handed_out:
         conn.execute(
             update(t.tag_numbers).where(t.tag_numbers.c.kind == kind).values(last_number=last)

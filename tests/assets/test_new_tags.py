@@ -12,6 +12,7 @@ from assets.new_tags import (
     highest_of,
     key_range,
     number_of_key,
+    offline_start_problem,
     run_after,
 )
 from assets.roles import ROLES, may_print_new
@@ -66,3 +67,14 @@ def test_who_may_print_new_tags_of_each_kind() -> None:
     }
     assert not may_print_new("technician", "gadget")
     assert not may_print_new("nobody", "asset")
+
+
+def test_a_run_numbered_offline_starts_near_what_the_store_knows() -> None:
+    assert offline_start_problem("asset", 1, 0) is None
+    assert offline_start_problem("asset", 5, 900) is None  # below: a clash, not a refusal
+    assert offline_start_problem("asset", 900 + MAX_NEW_TAGS + 1, 900) is None
+    said = offline_start_problem("pallet", 900 + MAX_NEW_TAGS + 2, 900)
+    assert said == (
+        f"a run numbered offline cannot start at {900 + MAX_NEW_TAGS + 2}: the store's highest "
+        "pallet tag number is 900, and a device counts on from what it knew"
+    )

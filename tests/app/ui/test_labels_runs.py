@@ -169,3 +169,31 @@ def test_a_run_printed_offline_reaches_the_store_and_a_clash_is_shown_to_reprint
         assert [tuple(row) for row in kept] == [(1, 4)]
     finally:
         back.close()
+
+
+def test_a_run_no_device_could_count_to_is_refused_once_and_spends_nothing(
+    world: tuple[StoreHarness, LoopbackStore, Phone, Phone], tmp_path: Path
+) -> None:
+    """A device whose count went wrong (a copied or edited database) reports a run far above
+    what the store knows: the store refuses it, the device does not send it again, and its
+    sync still succeeds. The next run anyone is handed starts where it would have."""
+    harness, served, dock, _closet = world
+    odd_db = tmp_path / "odd.db"
+    odd = DeviceSession(odd_db, served.url, start=False)
+    try:
+        odd.engine.enrol(harness.code(), "odd phone")
+        odd.sign_in("tech", PIN)
+        tag_numbers.keep(odd.db, "asset", 9_000_000)
+        tag_numbers.take(odd.db, "asset", 4)
+        assert [(r.first, r.last) for r in tag_numbers.unreported(odd.db)] == [
+            (9_000_001, 9_000_004)
+        ]
+        progress = odd.sync_now()
+        assert progress.last_error is None, progress  # the sync itself went through
+        assert tag_numbers.unreported(odd.db) == []  # refused: not sent at every sync
+        assert tag_numbers.clashing(odd.db) == []
+    finally:
+        odd.close()
+    with reading(harness.store.engine) as conn:
+        assert conn.execute(select(t.offline_runs.c.first_number)).all() == []
+    assert dock.sheet(1) == [make_tag("asset", 1)]

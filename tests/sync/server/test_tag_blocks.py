@@ -12,6 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 
+from assets.new_tags import MAX_NEW_TAGS
 from assets.tags import make_tag
 from sync.server import tables as t
 from tests.assets.factory import Device
@@ -243,3 +244,29 @@ def test_a_bad_report_is_422_and_keeps_nothing(world: World, body: dict[str, Any
     with world.store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(t.offline_runs)).scalar() == 0
     assert _reserve(tech, "asset", 1).json()["first"] == 1
+
+
+def test_a_run_reported_far_above_what_the_store_knows_spends_no_numbers(world: World) -> None:
+    """A hostile device (or a broken one) reporting the last numbers as printed offline would
+    use a kind up in one request: a run must start near what the store knows."""
+    hostile = world.device("d-hostile", "tech")
+    r = _report(hostile, "asset", 9_999_000, 9_999_999)
+    assert r.status_code == 409, r.text
+    assert r.json()["error"] == "run_out_of_reach"
+    assert "cannot start at 9999000: the store's highest asset tag number is 0" in r.text
+    with world.store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t.offline_runs)).scalar() == 0
+    assert _reserve(hostile, "asset", 1).json()["first"] == 1  # nothing was spent
+    reach = 1 + MAX_NEW_TAGS + 1  # room for one earlier run the store never kept
+    assert _report(hostile, "asset", reach + 1, reach + 1).status_code == 409
+    assert _report(hostile, "asset", reach, reach).status_code == 200
+    assert _reserve(hostile, "asset", 1).json()["first"] == reach + 1
+
+    # a tag registered high (a pre-printed roll) is what the store knows too
+    pushed = world.device("d-roll", "tech")
+    roll = Device("d-roll", actor="tech")
+    answer = pushed.push([roll.op("register", f"asset:{make_tag('asset', 50_000)}")])
+    assert [r["status"] for r in answer["results"]] == ["applied"], answer
+    far = 50_000 + MAX_NEW_TAGS + 1
+    assert _report(hostile, "asset", far, far + 9).status_code == 200
+    assert _report(hostile, "pallet", 2 + MAX_NEW_TAGS, 2 + MAX_NEW_TAGS).status_code == 409
