@@ -12,7 +12,6 @@ REPEATABLE READ for reads that must see one snapshot across several statements (
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -80,20 +79,10 @@ def is_postgres(conn: Connection | Engine) -> bool:
 
 # Writers of one SQLite file take turns (a waiting writer wakes the moment the lock frees
 # instead of sleeping in SQLite's busy handler).
-_SQLITE_WRITERS: dict[str, FileLock] = {}
-_REGISTRY = threading.Lock()
-
-
 def _writer_lock(engine: Engine) -> FileLock | None:
     if engine.dialect.name != "sqlite" or not engine.url.database:
         return None
-    with _REGISTRY:
-        lock = _SQLITE_WRITERS.get(engine.url.database)
-        if lock is None:
-            lock = _SQLITE_WRITERS[engine.url.database] = FileLock(
-                f"{engine.url.database}-writer.lock"
-            )
-        return lock
+    return FileLock.at(f"{engine.url.database}-writer.lock")
 
 
 @contextmanager

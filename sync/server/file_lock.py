@@ -15,12 +15,22 @@ except ImportError:  # Windows has no flock: there, threads of one process still
 
 class FileLock:
     """Held by one thread of one process at a time; `path` is the lock file (made if missing,
-    its folder must exist)."""
+    its folder must exist). Take it through `FileLock.at`: the threads of a process must share
+    one instance per lock file, or its thread lock would not keep them apart."""
 
     def __init__(self, path: str) -> None:
         self._threads = threading.Lock()
         self._path = path
         self._fd: int | None = None
+
+    @classmethod
+    def at(cls, path: str) -> FileLock:
+        """This process's lock on the lock file `path`."""
+        with _MADE_LOCK:
+            found = _MADE.get(path)
+            if found is None:
+                found = _MADE[path] = cls(path)
+            return found
 
     def __enter__(self) -> None:
         self._threads.acquire()
@@ -43,3 +53,7 @@ class FileLock:
         finally:
             self._fd = None
             self._threads.release()
+
+
+_MADE: dict[str, FileLock] = {}
+_MADE_LOCK = threading.Lock()

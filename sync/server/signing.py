@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -91,25 +90,13 @@ def write_head_file(heads_dir: Path, store_id: str, head: SignedHead) -> None:
     path = heads_dir / f"{store_id}-{head.partition}.json"
     if not heads_dir.is_dir():  # the first head: make the folder once
         heads_dir.mkdir(parents=True, exist_ok=True)
-    with _turn(path):
+    with FileLock.at(f"{path}.lock"):
         current = read_head_file(heads_dir, store_id, head.partition)
         if current is not None and current.position >= head.position:
             return  # a later head is already there
         tmp = path.with_suffix(".tmp")  # only the writer holding the turn uses it
         tmp.write_text(json.dumps(head.model_dump()))
         os.replace(tmp, path)
-
-
-_TURNS: dict[Path, FileLock] = {}
-_TURNS_LOCK = threading.Lock()
-
-
-def _turn(path: Path) -> FileLock:
-    with _TURNS_LOCK:
-        found = _TURNS.get(path)
-        if found is None:
-            found = _TURNS[path] = FileLock(f"{path}.lock")
-        return found
 
 
 def read_head_file(heads_dir: Path, store_id: str, partition: str) -> SignedHead | None:
